@@ -1,0 +1,240 @@
+import { Hono, type Context } from 'hono'
+import type { HttpBindings } from '@hono/node-server'
+import { streamSSE } from 'hono/streaming'
+import { timingSafeEqual } from 'node:crypto'
+import { stringify as toYaml } from 'yaml'
+import { BodyTooLarge, chooseSession, readBody } from '../core/http.js'
+import type { AnyPartner, ControlEnv } from '../core/partner.js'
+import { ScenarioError, type Scenario } from '../core/scenario.js'
+import type { Session, SessionRegistry } from '../core/session.js'
+import { faultRuleSchema } from '../core/faults.js'
+import { clockInput, requestsQuery, scenarioQuery, sessionQuery } from './schemas.js'
+import { controlError, invalidScenario, validate } from './errors.js'
+import { controlOpenApi } from './openapi.js'
+import { docsPage } from './docs.js'
+
+export interface ControlDeps {
+  sessions: SessionRegistry
+  partners: readonly AnyPartner[]
+  adminToken: string | undefined
+  /** The scenario new sessions start from. */
+  template(): Scenario
+  setTemplate(scenario: Scenario): void
+  parseScenario(text: string): Scenario
+  /** Aborted when the sandbox closes, so event streams end and shutdown is not held open. */
+  closing: AbortSignal
+}
+
+interface Vars {
+  session: Session
+  baseUrl: string
+}
+type Env = { Bindings: HttpBindings; Variables: Vars }
+
+/** The control API under `/__sandbox`, exactly as DESIGN.md lists it, plus what partners add. */
+export function controlRoutes(deps: ControlDeps): Hono<Env> {
+  const app = new Hono<Env>()
+
+  // Health answers without the admin token: Docker's HEALTHCHECK has none.
+  app.get('/health', (c) => c.json({ status: 'ok', scenario: deps.template().name, sessions: deps.sessions.size }))
+
+  app.use('*', async (c, next) => {
+    if (deps.adminToken !== undefined && !bearerMatches(c.req.header('authorization'), deps.adminToken)) {
+      throw controlError(401, 'unauthorized', 'the control API needs Authorization: Bearer <SANDBOX_ADMIN_TOKEN>')
+    }
+    const choice = chooseSession(c, true)
+    if ('invalid' in choice) {
+      throw controlError(400, 'invalid_session', `"${choice.invalid}" is not a usable session id: use 1-128 letters, digits, or . _ ~ -`)
+    }
+    c.set('session', deps.sessions.get(choice.id))
+    c.set('baseUrl', `${new URL(c.req.url).origin}${choice.prefix}`)
+    await bodyText(c) // enforces the 1 MiB limit; validators then read the cached bytes
+    await next()
+  })
+
+  app.get('/openapi.json', (c) => c.json(controlOpenApi(deps.partners)))
+  app.get('/docs', (c) => c.html(docsPage(controlOpenApi(deps.partners))))
+
+  app.get('/scenario', validate('query', sessionQuery), (c) => {
+    const scenario = c.var.session.scenario
+    if (/yaml/.test(c.req.header('accept') ?? '')) return c.body(toYaml(scenario), 200, { 'content-type': 'application/yaml; charset=utf-8' })
+    return c.json(scenario)
+  })
+
+  app.put('/scenario', validate('query', scenarioQuery), async (c) => {
+    const text = await c.req.text()
+    let scenario: Scenario
+    try {
+      scenario = deps.parseScenario(text)
+    } catch (error) {
+      if (error instanceof ScenarioError) throw invalidScenario(error.problems)
+      throw error
+    }
+    // Validated whole before anything changes: a bad scenario leaves every session as it was.
+    if (c.req.valid('query').apply === 'all') {
+      deps.setTemplate(scenario)
+      for (const session of deps.sessions.list()) session.reset(scenario)
+    } else {
+      c.var.session.reset(scenario)
+    }
+    return c.json({ scenario: scenario.name, session: c.var.session.id, applied: c.req.valid('query').apply })
+  })
+
+  app.post('/reset', validate('query', sessionQuery), (c) => {
+    c.var.session.reset()
+    return c.json({ session: c.var.session.id, scenario: c.var.session.scenario.name, clock: clockJson(c.var.session) })
+  })
+
+  app.get('/clock', validate('query', sessionQuery), (c) => c.json(clockJson(c.var.session)))
+
+  app.post('/clock', validate('query', sessionQuery), validate('json', clockInput), async (c) => {
+    const { clock } = c.var.session
+    const input = c.req.valid('json')
+    if (input.frozen !== undefined) clock.freeze(input.frozen)
+    if (input.set !== undefined) await clock.set(Date.parse(input.set))
+    if (input.advance !== undefined) await clock.advance(input.advance)
+    const view = clockJson(c.var.session)
+    c.var.session.events.emit('clock', view)
+    return c.json(view)
+  })
+
+  app.get('/timeline', validate('query', sessionQuery), (c) => c.json({ steps: c.var.session.timeline }))
+
+  app.get('/requests', validate('query', requestsQuery), (c) => {
+    const { session: _, ...query } = c.req.valid('query')
+    const requests = c.var.session.journal.list(query)
+    return c.json({ requests, total: requests.length })
+  })
+
+  app.get('/requests/:id{[0-9]+}', (c) => {
+    const entry = c.var.session.journal.get(Number(c.req.param('id')))
+    if (!entry) throw controlError(404, 'not_found', `no request ${c.req.param('id')} in session ${c.var.session.id}'s journal`)
+    return c.json(entry)
+  })
+
+  app.delete('/requests', (c) => {
+    const deleted = c.var.session.journal.size
+    c.var.session.journal.clear()
+    return c.json({ deleted })
+  })
+
+  const faultInput = faultRuleSchema(deps.partners.map((p) => p.name))
+  app.get('/faults', (c) => c.json({ faults: c.var.session.faults.list() }))
+  app.post('/faults', validate('json', faultInput), (c) => {
+    try {
+      return c.json({ fault: c.var.session.faults.add(c.req.valid('json')) }, 201)
+    } catch (error) {
+      throw controlError(409, 'conflict', (error as Error).message)
+    }
+  })
+  app.delete('/faults', (c) => {
+    const deleted = c.var.session.faults.size
+    c.var.session.faults.clear()
+    return c.json({ deleted })
+  })
+  app.delete('/faults/:id', (c) => {
+    if (!c.var.session.faults.remove(c.req.param('id'))) {
+      throw controlError(404, 'not_found', `no fault "${c.req.param('id')}" in session ${c.var.session.id}`)
+    }
+    return c.json({ deleted: 1 })
+  })
+
+  app.get('/sessions', (c) =>
+    c.json({
+      sessions: deps.sessions.list().map((s) => ({
+        id: s.id,
+        scenario: s.scenario.name,
+        clock: new Date(s.clock.now()).toISOString(),
+        requests: s.journal.size,
+        lastUsed: new Date(s.lastUsed).toISOString(),
+      })),
+      max: deps.sessions.max,
+      evicted: deps.sessions.evicted,
+    }),
+  )
+  app.delete('/sessions/:id', (c) => {
+    if (!deps.sessions.delete(c.req.param('id'))) throw controlError(404, 'not_found', `no live session "${c.req.param('id')}"`)
+    return c.json({ deleted: 1 })
+  })
+
+  app.get('/events', validate('query', sessionQuery), (c) => {
+    const session = c.var.session
+    return streamSSE(c, async (stream) => {
+      const queue: { type: string; data: unknown }[] = []
+      let wake: (() => void) | undefined
+      const unsubscribe = session.events.subscribe((event) => {
+        // A watcher that stops reading must not make the sandbox hold events without bound.
+        if (queue.length < 1_000) queue.push(event)
+        wake?.()
+      })
+      const stop = () => wake?.()
+      deps.closing.addEventListener('abort', stop)
+      stream.onAbort(stop)
+      try {
+        await stream.writeSSE({ event: 'hello', data: JSON.stringify({ session: session.id, clock: clockJson(session) }) })
+        let id = 0
+        while (!stream.aborted && !stream.closed && !deps.closing.aborted) {
+          const event = queue.shift()
+          if (event) {
+            await stream.writeSSE({ event: event.type, data: JSON.stringify(event.data), id: String(++id) })
+            continue
+          }
+          // Wake on an event, an abort, or every 15 s to send a keep-alive comment through proxies.
+          await new Promise<void>((resolve) => {
+            wake = resolve
+            stream.sleep(15_000).then(() => resolve(), () => resolve())
+          })
+          wake = undefined
+          if (queue.length === 0 && !stream.aborted && !deps.closing.aborted) await stream.write(': keep-alive\n\n')
+        }
+      } finally {
+        unsubscribe()
+        deps.closing.removeEventListener('abort', stop)
+      }
+    })
+  })
+
+  for (const partner of deps.partners) {
+    if (!partner.control) continue
+    const routes = partner.control()
+    const sub = new Hono<ControlEnv<unknown>>()
+    sub.use('*', async (c, next) => {
+      c.set('state', (c.var.session as Session).stateOf(partner))
+      await next()
+    })
+    sub.route('/', routes)
+    app.route(`/${partner.name}`, sub as unknown as Hono<Env>)
+  }
+
+  app.all('*', (c) => {
+    throw controlError(404, 'not_found', `no control call ${c.req.method} /__sandbox${c.req.path.replace(/^.*?\/__sandbox/, '')}: see /__sandbox/docs`)
+  })
+  return app
+}
+
+export function clockJson(session: Session) {
+  const { clock } = session
+  return {
+    now: new Date(clock.now()).toISOString(),
+    epochMs: clock.now(),
+    frozen: clock.frozen,
+    pending: clock.pending().map((t) => ({ due: new Date(t.due).toISOString(), label: t.label })),
+  }
+}
+
+function bearerMatches(header: string | undefined, token: string): boolean {
+  const m = /^Bearer\s+(.+)$/i.exec(header ?? '')
+  if (!m) return false
+  const given = Buffer.from(m[1]!.trim())
+  const want = Buffer.from(token)
+  return given.length === want.length && timingSafeEqual(given, want)
+}
+
+async function bodyText(c: Context): Promise<string> {
+  try {
+    return new TextDecoder().decode(await readBody(c))
+  } catch (error) {
+    if (error instanceof BodyTooLarge) throw controlError(413, 'too_large', error.message)
+    throw error
+  }
+}

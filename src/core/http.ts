@@ -1,0 +1,85 @@
+import type { Context } from 'hono'
+import { SESSION_ID } from './session.js'
+
+/** A request body may be at most this big; past it, 413. */
+export const BODY_LIMIT = 1024 * 1024
+
+export const SESSION_HEADER = 'x-sandbox-session'
+
+// `/__s/<id>/…`: the session prefix for clients that cannot set a header.
+const PREFIX = /^\/__s\/([^/]*)(\/.*)?$/
+
+/** The path Hono routes on: the request's path without any `/__s/<id>` prefix. */
+export function routedPath(request: Request): string {
+  const url = request.url
+  const start = url.indexOf('/', url.indexOf('://') + 3)
+  if (start < 0) return '/'
+  const q = url.indexOf('?', start)
+  const h = url.indexOf('#', start)
+  const end = q >= 0 ? q : h >= 0 ? h : url.length
+  const path = url.slice(start, end)
+  const m = PREFIX.exec(path)
+  return m ? (m[2] ?? '/') : path
+}
+
+export interface SessionChoice {
+  id: string
+  /** `/__s/<id>` when the request came that way, else ''. */
+  prefix: string
+}
+
+/** Which session a request addresses: header first, then the path prefix, then (control API only)
+ *  `?session=`; `default` when none. Undefined when the id given is unusable. */
+export function chooseSession(c: Context, allowQuery: boolean): SessionChoice | { invalid: string } {
+  const raw = new URL(c.req.url)
+  const m = PREFIX.exec(raw.pathname)
+  const prefix = m ? `/__s/${m[1]}` : ''
+  const fromHeader = c.req.header(SESSION_HEADER)
+  const id = fromHeader ?? (m ? decodeURIComponent(m[1]!) : undefined) ?? (allowQuery ? raw.searchParams.get('session') ?? undefined : undefined) ?? 'default'
+  if (!SESSION_ID.test(id)) return { invalid: id }
+  return { id, prefix }
+}
+
+export class BodyTooLarge extends Error {}
+
+/** Reads the request body once, at most BODY_LIMIT bytes, and leaves it in Hono's cache so the
+ *  partner's own json()/parseBody() read the same bytes. */
+export async function readBody(c: Context): Promise<Uint8Array> {
+  const method = c.req.method
+  if (method === 'GET' || method === 'HEAD' || !c.req.raw.body) return new Uint8Array(0)
+  const declared = Number(c.req.header('content-length'))
+  if (declared > BODY_LIMIT) throw new BodyTooLarge(`the body is ${declared} bytes; the limit is ${BODY_LIMIT} (1 MiB)`)
+  const chunks: Uint8Array[] = []
+  let size = 0
+  const reader = c.req.raw.body.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > BODY_LIMIT) {
+      await reader.cancel().catch(() => undefined)
+      throw new BodyTooLarge(`the body is over ${BODY_LIMIT} bytes (1 MiB), the limit`)
+    }
+    chunks.push(value)
+  }
+  const body = chunks.length === 1 ? chunks[0]! : concat(chunks, size)
+  const buffer = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer
+  // Hono keeps promises of each body form it has read in bodyCache, whatever its type says.
+  ;(c.req.bodyCache as Record<string, unknown>).arrayBuffer = Promise.resolve(buffer)
+  return body
+}
+
+function concat(chunks: Uint8Array[], size: number): Uint8Array {
+  const out = new Uint8Array(size)
+  let at = 0
+  for (const chunk of chunks) {
+    out.set(chunk, at)
+    at += chunk.byteLength
+  }
+  return out
+}
+
+/** The origin the client used, so URLs written into responses work from where it stands. */
+export function originOf(c: Context): string {
+  return new URL(c.req.url).origin
+}

@@ -1,0 +1,99 @@
+import type { Hono } from 'hono'
+import type { HttpBindings } from '@hono/node-server'
+import type { z } from 'zod'
+import type { Clock } from './clock.js'
+import type { EventBus } from './events.js'
+import type { Journal } from './journal.js'
+import type { Random } from './random.js'
+import type { RealTime } from './real-time.js'
+import type { Session } from './session.js'
+
+/** What a partner's state may use of its session: time, randomness, events, the journal. */
+export interface PartnerContext {
+  sessionId: string
+  /** The scenario's seed (or --seed): fake data is a pure function of it. */
+  seed: number
+  clock: Clock
+  /** This partner's own stream of the session's seeded randomness. */
+  random: Random
+  events: EventBus
+  /** For outbound calls (Apna) to record themselves; inbound requests are journalled by the core. */
+  journal: Journal
+  /** Real time, for what happens on the wire (an outbound call's timeout), never for partner logic. */
+  real: RealTime
+}
+
+/** What every partner route sees in `c.var`. */
+export interface PartnerVars<S> {
+  state: S
+  session: Session
+  clock: Clock
+  /** The absolute URL under which this partner is served for this request, with any `/__s/<id>` prefix
+   *  and without a trailing slash, so links a partner writes (page URLs, redirects) work against the
+   *  sandbox as the client reached it. */
+  baseUrl: string
+  /** Why the request was refused, for the journal: set it with `refuse()`, or throw an HTTPException
+   *  whose message says it. */
+  refusal: string | undefined
+  /** Set by the core when a fault rule shaped the response. */
+  fault: string | undefined
+  requestId: string
+}
+
+export interface PartnerEnv<S> {
+  Bindings: HttpBindings
+  Variables: PartnerVars<S>
+}
+
+/** What a partner's control routes (under `/__sandbox/<partner>`) see in `c.var`. */
+export interface ControlVars<S> {
+  state: S
+  session: Session
+  baseUrl: string
+}
+
+export interface ControlEnv<S> {
+  Bindings: HttpBindings
+  Variables: ControlVars<S>
+}
+
+/** A scenario timeline step's verb, e.g. `apna.push`: its input is validated with the scenario. */
+export interface PartnerAction<S, I = unknown> {
+  description: string
+  input: z.ZodType<I>
+  run(state: S, input: I): unknown
+}
+
+export interface PartnerDefinition<C = unknown, S = unknown> {
+  /** The scenario key, journal partner name and URL prefix (`/beoe`). */
+  name: string
+  /** For people: `BE&OE Foreign Jobs`. */
+  title: string
+  /** This partner's piece of the scenario schema; every key has a default. */
+  config: z.ZodType<C>
+  createState(config: C, ctx: PartnerContext): S
+  /** Built once per sandbox; state arrives per request as `c.var.state`. Ends in `app.all('*', …)`,
+   *  because route() drops a sub-app's notFound (honojs/hono#3465). */
+  routes(): Hono<PartnerEnv<S>>
+  /** Partner calls of the control API, mounted at `/__sandbox/<name>`. */
+  control?(): Hono<ControlEnv<S>>
+  /** Timeline verbs, named `<name>.<key>` in scenarios. */
+  actions?: Record<string, PartnerAction<S, any>>
+  /** Lines for the start-up banner: where to call it and with which credentials of the scenario. */
+  banner?(config: C, baseUrl: string): string[]
+  /** Frees timers and sockets when the session is reset or evicted. */
+  disposeState?(state: S): void
+}
+
+// Definitions are stored and mounted without their type parameters.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyPartner = PartnerDefinition<any, any>
+
+export function definePartner<C, S>(definition: PartnerDefinition<C, S>): PartnerDefinition<C, S> {
+  return definition
+}
+
+/** Marks a response the partner sends as a refusal, with the reason the journal keeps. */
+export function refuse(c: { set(key: 'refusal', value: string): void }, reason: string): void {
+  c.set('refusal', reason)
+}

@@ -1,0 +1,204 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
+import type { ServerResponse } from 'node:http'
+import { BodyTooLarge, chooseSession, readBody } from './http.js'
+import { BODY_CAP, type JournalEntry } from './journal.js'
+import type { AnyPartner, PartnerEnv } from './partner.js'
+import type { RealTime } from './real-time.js'
+import { redactBody, redactHeaders, redactQuery, redactUrl } from './redact.js'
+import type { Session, SessionRegistry } from './session.js'
+
+export interface PipelineDeps {
+  sessions: SessionRegistry
+  real: RealTime
+  nextRequestId(): string
+}
+
+type Env = PartnerEnv<unknown>
+
+const decoder = new TextDecoder('utf-8', { fatal: false })
+
+/** Everything between the socket and a partner's routes: which session, the body limit, the journal
+ *  entry, fault rules, and the partner's state. `prefix` is where the partner is mounted ('' on a port
+ *  of its own). */
+export function partnerPipeline(partner: AnyPartner, prefix: string, deps: PipelineDeps): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const started = performance.now()
+    const requestId = deps.nextRequestId()
+    c.set('requestId', requestId)
+    const choice = chooseSession(c, false)
+    if ('invalid' in choice) {
+      return c.json({ error: `"${choice.invalid}" is not a usable session id: use 1-128 letters, digits, or . _ ~ -` }, 400)
+    }
+    const session = deps.sessions.get(choice.id)
+    const url = new URL(c.req.url)
+    const path = c.req.path.slice(prefix.length) || '/'
+    c.set('session', session)
+    c.set('clock', session.clock)
+    c.set('baseUrl', `${url.origin}${choice.prefix}${prefix}`)
+    c.set('refusal', undefined)
+    c.set('fault', undefined)
+
+    const entry: JournalEntry = {
+      id: session.journal.nextId(),
+      direction: 'inbound',
+      session: session.id,
+      partner: partner.name,
+      method: c.req.method,
+      path,
+      url: redactUrl(c.req.url),
+      query: redactQuery(url.searchParams),
+      headers: redactHeaders(c.req.raw.headers),
+      body: '',
+      bodyTruncated: false,
+      status: 0,
+      responseHeaders: {},
+      responseBody: '',
+      responseSize: null,
+      durationMs: 0,
+      at: new Date(session.clock.now()).toISOString(),
+      realAt: new Date(deps.real.now()).toISOString(),
+      fault: null,
+      refusal: null,
+      error: null,
+    }
+    const outgoing = c.env?.outgoing as ServerResponse | undefined
+    const finish = outgoing ? captureResponse(outgoing, entry, started, session) : undefined
+
+    try {
+      const body = await readBody(c)
+      entry.body = redactBody(decoder.decode(body.subarray(0, BODY_CAP)), c.req.header('content-type') ?? '')
+      entry.bodyTruncated = body.byteLength > BODY_CAP
+    } catch (error) {
+      if (!(error instanceof BodyTooLarge)) throw error
+      c.set('refusal', error.message)
+      c.res = c.json({ error: `Payload Too Large: ${error.message}` }, 413)
+      return record(c, entry, session, finish, started, undefined)
+    }
+
+    c.set('state', session.stateOf(partner))
+    const wire = await applyFaults(c, partner.name, path, session, deps.real, next)
+    return record(c, entry, session, finish, started, wire)
+  }
+}
+
+/** What a fault wrote to the socket itself, bypassing Hono: the status (0 when none) and headers. */
+interface Wire {
+  status: number
+  headers: Record<string, string>
+}
+
+/** Runs the first fault rule that matches, around or instead of the partner. */
+async function applyFaults(c: Context<Env>, partner: string, path: string, session: Session, real: RealTime, next: () => Promise<void>): Promise<Wire | undefined> {
+  const action = session.faults.match(
+    { partner, method: c.req.method, path, header: (name) => c.req.header(name) },
+    session.random,
+  )
+  if (!action) {
+    await next()
+    return undefined
+  }
+  c.set('fault', action.description)
+  session.events.emit('fault', { id: action.id, description: action.description, path })
+  if (action.delayMs > 0) await real.sleep(action.delayMs)
+  const outgoing = c.env?.outgoing as ServerResponse | undefined
+  if (action.drop) {
+    // Close the connection with no response at all: what a client sees when a partner dies mid-call.
+    outgoing?.socket?.destroy()
+    c.res = outgoing ? RESPONSE_ALREADY_SENT : new Response(null, { status: 502 })
+    return { status: 0, headers: {} }
+  }
+  if (action.respond) {
+    const { status, body, headers } = action.respond
+    const text = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body)
+    const type = body === undefined ? undefined : typeof body === 'string' ? 'text/plain; charset=utf-8' : 'application/json'
+    c.res = new Response(status === 204 || status === 304 || text === '' ? null : text, {
+      status,
+      headers: { ...(type ? { 'content-type': type } : {}), ...headers },
+    })
+    return undefined
+  }
+  await next()
+  if (action.truncate && outgoing) {
+    // The status line and headers promise the whole body; half of it arrives, then the socket closes.
+    const res = c.res
+    const bytes = new Uint8Array(await res.arrayBuffer())
+    const headers: Record<string, string> = {}
+    res.headers.forEach((v, k) => (headers[k] = v))
+    headers['content-length'] = String(bytes.byteLength)
+    outgoing.writeHead(res.status, headers)
+    outgoing.write(bytes.subarray(0, Math.floor(bytes.byteLength / 2)), () => outgoing.destroy())
+    c.res = RESPONSE_ALREADY_SENT
+    return { status: res.status, headers }
+  }
+  return undefined
+}
+
+/** Files the entry as soon as the status is known (so a test that asks right after its call finds it);
+ *  the response bytes and the duration are filled in as they are written. */
+function record(c: Context<Env>, entry: JournalEntry, session: Session, finish: (() => void) | undefined, started: number, wire: Wire | undefined): Response {
+  const res = c.res
+  entry.status = wire ? wire.status : res.status
+  const headers: Record<string, string> = {}
+  if (wire) Object.assign(headers, wire.headers)
+  else res.headers.forEach((v, k) => (headers[k] = v))
+  if (headers.location) headers.location = redactUrl(headers.location)
+  entry.responseHeaders = redactHeaders(Object.entries(headers))
+  entry.fault = c.var.fault ?? null
+  const error = c.error
+  if (error && !(error instanceof HTTPException)) entry.error = `${c.var.requestId}: ${error.message}`
+  const refusal = c.var.refusal ?? (error instanceof HTTPException && error.message ? error.message : undefined)
+  entry.refusal = refusal ?? (entry.status >= 400 && !entry.fault ? `refused with ${entry.status}: no reason recorded` : null)
+  if (!finish) {
+    entry.durationMs = performance.now() - started
+    const length = res.headers.get('content-length')
+    entry.responseSize = length === null ? null : Number(length)
+  }
+  session.journal.add(entry)
+  if (!finish) session.events.emit('request', entry)
+  return res
+}
+
+/** Counts and keeps (up to 64 KiB) what goes to the socket, rather than copying Response bodies. */
+function captureResponse(outgoing: ServerResponse, entry: JournalEntry, started: number, session: Session): () => void {
+  const kept: Buffer[] = []
+  let size = 0
+  let keptSize = 0
+  const take = (chunk: unknown, encoding?: unknown) => {
+    if (chunk === undefined || chunk === null || typeof chunk === 'function') return
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array)
+    size += buf.byteLength
+    if (keptSize < BODY_CAP) {
+      const part = buf.subarray(0, BODY_CAP - keptSize)
+      kept.push(part)
+      keptSize += part.byteLength
+    }
+  }
+  const write = outgoing.write
+  const end = outgoing.end
+  let done = false
+  const finish = () => {
+    if (done) return
+    done = true
+    entry.responseSize = size
+    entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000
+    const type = entry.responseHeaders['content-type'] ?? ''
+    entry.responseBody = /json|xml|text|html|javascript|x-www-form-urlencoded/i.test(type) || type === ''
+      ? decoder.decode(Buffer.concat(kept)) + (size > keptSize ? `\n[… ${size - keptSize} more bytes not kept]` : '')
+      : `[${size} bytes of ${type}]`
+    session.events.emit('request', entry)
+  }
+  outgoing.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
+    take(chunk, rest[0])
+    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest)
+  } as ServerResponse['write']
+  outgoing.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
+    take(chunk, rest[0])
+    const result = (end as (...a: unknown[]) => ServerResponse).call(this, chunk, ...rest)
+    finish()
+    return result
+  } as ServerResponse['end']
+  outgoing.once('close', finish)
+  return finish
+}

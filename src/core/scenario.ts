@@ -1,0 +1,136 @@
+import { readFile } from 'node:fs/promises'
+import { parse as parseYaml } from 'yaml'
+import { z } from 'zod'
+import { duration } from './duration.js'
+import { faultRuleSchema } from './faults.js'
+import type { AnyPartner, PartnerAction } from './partner.js'
+
+/** A scenario problem, the way every surface reports it: `partners.beoe.tokenTtl: …`. */
+export interface Problem {
+  path: string
+  message: string
+}
+
+export class ScenarioError extends Error {
+  constructor(
+    readonly problems: Problem[],
+    readonly source?: string,
+  ) {
+    const where = source ? `${source}: ` : ''
+    super(`invalid scenario${source ? ` ${source}` : ''}:\n${problems.map((p) => `  ${where}${p.path}: ${p.message}`).join('\n')}`)
+    this.name = 'ScenarioError'
+  }
+}
+
+const port = z.number().int().min(0).max(65_535)
+
+/** `+90m` from the session's start, or an ISO-8601 time with offset. */
+const stepTime = z.string().refine((at) => (at.startsWith('+') ? duration.safeParse(at.slice(1)).success : isIsoWithOffset(at)), {
+  message: 'write a time as +<duration> from the start (+1h) or as ISO-8601 with an offset',
+})
+
+function isIsoWithOffset(text: string): boolean {
+  return z.iso.datetime({ offset: true }).safeParse(text).success
+}
+
+/** The scenario schema, composed from each partner's piece: the core knows no partner by name. */
+export function scenarioSchema(partners: readonly AnyPartner[]) {
+  const names = partners.map((p) => p.name)
+  const actions = new Map<string, PartnerAction<unknown>>(
+    partners.flatMap((p) => Object.entries(p.actions ?? {}).map(([key, action]) => [`${p.name}.${key}`, action] as const)),
+  )
+  const actionNames = [...actions.keys()]
+
+  const step = z
+    .strictObject({
+      at: stepTime,
+      do: (actionNames.length > 0 ? z.enum(actionNames as [string, ...string[]]) : z.never()).meta({
+        description: 'A partner action, e.g. apna.push',
+      }),
+      with: z.unknown().optional(),
+    })
+    .transform((s, ctx) => {
+      const parsed = actions.get(s.do)!.input.safeParse(s.with ?? {})
+      if (!parsed.success) {
+        for (const issue of parsed.error.issues) ctx.addIssue({ ...issue, path: ['with', ...issue.path] } as never)
+        return z.NEVER
+      }
+      return { at: s.at, do: s.do, with: parsed.data as unknown }
+    })
+
+  return z
+    .strictObject({
+      $schema: z.string().optional(),
+      name: z.string().min(1).default('unnamed'),
+      description: z.string().optional(),
+      seed: z.number().int().nonnegative().default(1).meta({ description: 'Fake data and fault draws are a pure function of it' }),
+      clock: z
+        .strictObject({
+          start: z.iso.datetime({ offset: true }).optional().meta({ description: 'Session time at start; omitted: real time' }),
+          frozen: z.boolean().default(false),
+        })
+        .prefault({}),
+      partners: z.strictObject(Object.fromEntries(partners.map((p) => [p.name, p.config.prefault({} as never)]))).prefault({}),
+      listen: z
+        .strictObject(Object.fromEntries(names.map((n) => [n, port.optional()])))
+        .prefault({})
+        .meta({ description: 'A port of its own for a partner, served at the root' }),
+      faults: z.array(faultRuleSchema(names)).default([]),
+      timeline: z.array(step).default([]),
+      limits: z
+        .strictObject({
+          sessions: z.number().int().positive().default(1_000).meta({ description: 'Live sessions; the least recently used is evicted' }),
+          journal: z.number().int().positive().default(10_000).meta({ description: 'Journal entries kept per session' }),
+        })
+        .prefault({}),
+    })
+    .meta({ title: 'partner-sandbox scenario' })
+}
+
+type Schema = ReturnType<typeof scenarioSchema>
+export type Scenario = z.output<Schema> & { partners: Record<string, unknown> }
+
+export function toProblems(error: z.ZodError): Problem[] {
+  return error.issues.map((issue) => ({
+    path: issue.path.length > 0 ? issue.path.map(String).join('.') : '(root)',
+    message: issue.message,
+  }))
+}
+
+/** Validates a parsed scenario; throws ScenarioError listing every problem. */
+export function parseScenario(schema: Schema, input: unknown, source?: string): Scenario {
+  const result = schema.safeParse(input ?? {})
+  if (!result.success) throw new ScenarioError(toProblems(result.error), source)
+  return result.data as Scenario
+}
+
+/** YAML or JSON text (YAML is a superset, so one parser reads both). */
+export function parseScenarioText(schema: Schema, text: string, source?: string): Scenario {
+  let input: unknown
+  try {
+    input = parseYaml(text, { prettyErrors: true, maxAliasCount: 100 })
+  } catch (error) {
+    throw new ScenarioError([{ path: '(root)', message: `not YAML or JSON: ${(error as Error).message.split('\n')[0]}` }], source)
+  }
+  return parseScenario(schema, input, source)
+}
+
+export async function loadScenarioFile(schema: Schema, file: string): Promise<Scenario> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch (error) {
+    throw new ScenarioError([{ path: '(root)', message: `cannot read the file: ${(error as NodeJS.ErrnoException).code ?? String(error)}` }], file)
+  }
+  return parseScenarioText(schema, text, file)
+}
+
+/** The JSON Schema for editors (`npm run schema`): what a scenario file may contain. */
+export function scenarioJsonSchema(schema: Schema): Record<string, unknown> {
+  return z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as Record<string, unknown>
+}
+
+/** Epoch ms of a timeline step for a session that started at `start`. */
+export function stepDue(at: string, start: number): number {
+  return at.startsWith('+') ? start + (duration.parse(at.slice(1)) as number) : Date.parse(at)
+}

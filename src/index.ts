@@ -1,0 +1,11 @@
+/** partner-sandbox as a library: start it from a test suite's globalSetup, or compose your own. */
+export { startSandbox, createSandbox } from './sandbox.js'
+export type { SandboxOptions, StartOptions, RunningSandbox, Sandbox } from './sandbox.js'
+export type { Session } from './core/session.js'
+export type { Clock } from './core/clock.js'
+export type { JournalEntry, JournalQuery } from './core/journal.js'
+export type { Scenario, Problem } from './core/scenario.js'
+export { ScenarioError } from './core/scenario.js'
+export { definePartner } from './core/partner.js'
+export type { PartnerDefinition, PartnerEnv, PartnerContext } from './core/partner.js'
+export { partners } from './partners/index.js'

@@ -1,0 +1,158 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { z } from 'zod'
+import { loadScenarioFile, ScenarioError, scenarioSchema } from './core/scenario.js'
+import { partners } from './partners/index.js'
+import { startSandbox } from './sandbox.js'
+
+const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
+// The packaged default, so the command works from any folder (and in the Docker image).
+const DEFAULT_SCENARIO = fileURLToPath(new URL('../scenarios/default.yaml', import.meta.url))
+
+const HELP = `partner-sandbox ${pkg.version}: one local server that stands in for five partner APIs
+(BE&OE Foreign Jobs, envisionme, DAS Events, Cordell Costing, Apna) for development, CI and QA.
+
+Usage:
+  partner-sandbox [options]          start the sandbox
+  partner-sandbox validate FILE...   check scenario files; lists every problem, exits 1 if any
+
+Options (each has an environment twin):
+  --scenario FILE   scenario to load, YAML or JSON     SANDBOX_SCENARIO  (default: scenarios/default.yaml)
+  --port N          port to listen on, 0 for any free  PORT              (default: 4010)
+  --host H          address to bind                    HOST              (default: 127.0.0.1; Docker: 0.0.0.0)
+  --seed N          override the scenario's seed       SANDBOX_SEED
+  --admin-token T   require Bearer T on /__sandbox     SANDBOX_ADMIN_TOKEN
+  -h, --help        this text
+  -v, --version     the version
+
+Once it runs, every partner is served under its prefix on one port (http://127.0.0.1:4010/beoe, ...),
+the control API under /__sandbox, and its docs at /__sandbox/docs. Send X-Sandbox-Session: <id>
+to give a test its own isolated world. Stop it with Ctrl+C (or SIGTERM): requests in flight finish.
+`
+
+const flags = z.object({
+  scenario: z.string().min(1),
+  port: z.coerce.number().int().min(0).max(65_535),
+  host: z.string().min(1),
+  seed: z.coerce.number().int().nonnegative().optional(),
+  adminToken: z.string().min(1).optional(),
+})
+
+async function main(argv: string[]): Promise<number> {
+  let parsed
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        scenario: { type: 'string' },
+        port: { type: 'string' },
+        host: { type: 'string' },
+        seed: { type: 'string' },
+        'admin-token': { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+        version: { type: 'boolean', short: 'v' },
+      },
+    })
+  } catch (error) {
+    process.stderr.write(`${(error as Error).message}\nRun partner-sandbox --help for the options.\n`)
+    return 2
+  }
+  const { values, positionals } = parsed
+  if (values.help) return void process.stdout.write(HELP), 0
+  if (values.version) return void process.stdout.write(`${pkg.version}\n`), 0
+
+  if (positionals[0] === 'validate') return validate(positionals.slice(1))
+  if (positionals.length > 0) {
+    process.stderr.write(`unknown command "${positionals[0]}"\nRun partner-sandbox --help for the commands.\n`)
+    return 2
+  }
+
+  const env = process.env
+  const options = flags.safeParse({
+    scenario: values.scenario ?? env.SANDBOX_SCENARIO ?? DEFAULT_SCENARIO,
+    port: values.port ?? env.PORT ?? 4010,
+    host: values.host ?? env.HOST ?? '127.0.0.1',
+    seed: values.seed ?? env.SANDBOX_SEED,
+    adminToken: values['admin-token'] ?? env.SANDBOX_ADMIN_TOKEN,
+  })
+  if (!options.success) {
+    for (const issue of options.error.issues) process.stderr.write(`--${issue.path.join('.')}: ${issue.message}\n`)
+    return 2
+  }
+  const o = options.data
+
+  let running
+  try {
+    running = await startSandbox({
+      scenario: o.scenario,
+      port: o.port,
+      host: o.host,
+      ...(o.seed !== undefined ? { seed: o.seed } : {}),
+      ...(o.adminToken !== undefined ? { adminToken: o.adminToken } : {}),
+    })
+  } catch (error) {
+    if (error instanceof ScenarioError) process.stderr.write(`${error.message}\n`)
+    else if ((error as NodeJS.ErrnoException).code === 'EADDRINUSE') process.stderr.write(`port ${o.port} is in use: pick another with --port or PORT\n`)
+    else process.stderr.write(`cannot start: ${(error as Error).message}\n`)
+    return 1
+  }
+
+  const scenario = running.sandbox.scenario()
+  const clock = running.clock
+  const lines = [
+    `partner-sandbox ${pkg.version}: scenario "${scenario.name}" (seed ${scenario.seed}), clock ${new Date(clock.now()).toISOString()}${clock.frozen ? ' (frozen)' : ''}`,
+  ]
+  for (const partner of running.sandbox.partners) {
+    const base = running.urlFor(partner.name)
+    const extra = partner.banner?.(scenario.partners[partner.name], base) ?? []
+    lines.push(`  ${partner.title.padEnd(24)} ${base}${extra.length ? `   ${extra.join('; ')}` : ''}`)
+  }
+  lines.push(`  ${'control API'.padEnd(24)} ${running.url}/__sandbox   docs: ${running.url}/__sandbox/docs${o.adminToken ? '   (needs the admin token)' : ''}`)
+  lines.push('Ready. Ctrl+C stops it.')
+  process.stdout.write(`${lines.join('\n')}\n`)
+
+  return new Promise<number>((resolve) => {
+    let stopping = false
+    const stop = (signal: string) => {
+      if (stopping) {
+        process.stderr.write(`${signal} again: exiting now\n`)
+        return resolve(1)
+      }
+      stopping = true
+      process.stdout.write(`${signal}: finishing requests in flight, then stopping\n`)
+      running.close().then(() => resolve(0), () => resolve(1))
+    }
+    process.on('SIGTERM', () => stop('SIGTERM'))
+    process.on('SIGINT', () => stop('SIGINT'))
+  })
+}
+
+async function validate(files: string[]): Promise<number> {
+  if (files.length === 0) {
+    process.stderr.write('usage: partner-sandbox validate FILE...\n')
+    return 2
+  }
+  const schema = scenarioSchema(partners)
+  let failed = 0
+  for (const file of files) {
+    try {
+      const scenario = await loadScenarioFile(schema, file)
+      process.stdout.write(`${file}: ok (scenario "${scenario.name}")\n`)
+    } catch (error) {
+      failed++
+      process.stderr.write(error instanceof ScenarioError ? `${error.problems.map((p) => `${file}: ${p.path}: ${p.message}`).join('\n')}\n` : `${file}: ${(error as Error).message}\n`)
+    }
+  }
+  return failed > 0 ? 1 : 0
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`)
+    process.exit(1)
+  },
+)

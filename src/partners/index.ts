@@ -1,0 +1,5 @@
+import type { AnyPartner } from '../core/partner.js'
+
+/** Every partner the sandbox serves, in banner order. A partner joins by being listed here; the core
+ *  composes its scenario piece, routes, control calls and timeline actions from this list alone. */
+export const partners: readonly AnyPartner[] = []

@@ -1,0 +1,208 @@
+import { Hono } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import { serve, type HttpBindings } from '@hono/node-server'
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import { controlRoutes } from './control/routes.js'
+import { routedPath } from './core/http.js'
+import type { JournalEntry, JournalQuery } from './core/journal.js'
+import type { AnyPartner } from './core/partner.js'
+import { partnerPipeline } from './core/pipeline.js'
+import { systemTime, type RealTime } from './core/real-time.js'
+import { loadScenarioFile, parseScenario, parseScenarioText, scenarioSchema, type Scenario } from './core/scenario.js'
+import { Session, SessionRegistry } from './core/session.js'
+import type { Clock } from './core/clock.js'
+import { partners as allPartners } from './partners/index.js'
+
+export interface SandboxOptions {
+  /** A parsed object, YAML/JSON text is not accepted here: give an object, or a file path. Omitted: every default. */
+  scenario?: Record<string, unknown> | string
+  /** Overrides the scenario's seed (`--seed`). */
+  seed?: number
+  /** The partners to serve; default all. */
+  partners?: readonly AnyPartner[]
+  /** When set, the control API needs `Authorization: Bearer <adminToken>`. */
+  adminToken?: string
+  /** Where time comes from; tests may pass a fake. */
+  real?: RealTime
+  /** Where unexpected errors are written. */
+  log?: (line: string) => void
+}
+
+/** The composed sandbox, not yet listening: a Hono app and the sessions behind it. */
+export interface Sandbox {
+  app: Hono<{ Bindings: HttpBindings }>
+  partners: readonly AnyPartner[]
+  sessions: SessionRegistry
+  /** The scenario new sessions start from. */
+  scenario(): Scenario
+  /** An app serving one partner at the root, for `listen: { beoe: 4011 }`. */
+  partnerApp(name: string): Hono<{ Bindings: HttpBindings }>
+  /** Ends event streams; the caller closes its servers. */
+  close(): void
+}
+
+export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
+  const partners = options.partners ?? allPartners
+  const real = options.real ?? systemTime
+  const log = options.log ?? ((line: string) => console.error(line))
+  const schema = scenarioSchema(partners)
+  const withSeed = (s: Scenario): Scenario => (options.seed !== undefined ? { ...s, seed: options.seed } : s)
+  let template = withSeed(
+    typeof options.scenario === 'string'
+      ? await loadScenarioFile(schema, options.scenario)
+      : parseScenario(schema, options.scenario ?? {}),
+  )
+  const sessions = new SessionRegistry((id) => new Session(id, template, { partners, real }), template.limits.sessions, () => real.now())
+  const closing = new AbortController()
+  let requestSeq = 0
+  const nextRequestId = () => `req-${(++requestSeq).toString(36)}`
+
+  const onError = (error: Error, c: import('hono').Context) => {
+    if (error instanceof HTTPException) {
+      if (error.res) return error.getResponse()
+      const body = c.req.path.startsWith('/__sandbox')
+        ? { error: { code: error.status === 413 ? 'too_large' : 'invalid_request', message: error.message } }
+        : { error: error.message }
+      return c.json(body, error.status)
+    }
+    const requestId = (c.get('requestId' as never) as string | undefined) ?? nextRequestId()
+    log(`[${requestId}] ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`)
+    return c.json({ error: { code: 'internal', message: 'the sandbox failed on this request; its log has the details', requestId } }, 500)
+  }
+
+  const mount = (app: Hono<{ Bindings: HttpBindings }>, partner: AnyPartner, prefix: string) => {
+    const deps = { sessions, real, nextRequestId }
+    app.use(prefix === '' ? '*' : `${prefix}/*`, partnerPipeline(partner, prefix, deps) as never)
+    if (prefix !== '') app.use(prefix, partnerPipeline(partner, prefix, deps) as never)
+    app.route(prefix === '' ? '/' : prefix, partner.routes() as never)
+  }
+
+  const app = new Hono<{ Bindings: HttpBindings }>({ getPath: routedPath })
+  app.onError(onError)
+  app.route(
+    '/__sandbox',
+    controlRoutes({
+      sessions,
+      partners,
+      adminToken: options.adminToken,
+      template: () => template,
+      setTemplate: (s) => {
+        template = withSeed(s)
+        sessions.max = template.limits.sessions
+      },
+      parseScenario: (text) => withSeed(parseScenarioText(schema, text)),
+      closing: closing.signal,
+    }) as never,
+  )
+  for (const partner of partners) mount(app, partner, `/${partner.name}`)
+  app.get('/', (c) =>
+    c.json({
+      name: 'partner-sandbox',
+      partners: partners.map((p) => ({ name: p.name, title: p.title, url: `${new URL(c.req.url).origin}/${p.name}` })),
+      control: `${new URL(c.req.url).origin}/__sandbox`,
+      docs: `${new URL(c.req.url).origin}/__sandbox/docs`,
+    }),
+  )
+  app.notFound((c) => c.json({ error: `nothing at ${c.req.path}: partners live under ${partners.map((p) => `/${p.name}`).join(', ') || '(none)'}, the control API under /__sandbox` }, 404))
+
+  return {
+    app,
+    partners,
+    sessions,
+    scenario: () => template,
+    partnerApp(name) {
+      const partner = partners.find((p) => p.name === name)
+      if (!partner) throw new RangeError(`no partner ${name}`)
+      const single = new Hono<{ Bindings: HttpBindings }>({ getPath: routedPath })
+      single.onError(onError)
+      mount(single, partner, '')
+      return single
+    },
+    close() {
+      closing.abort()
+      sessions.clear()
+    },
+  }
+}
+
+export interface StartOptions extends SandboxOptions {
+  /** 0 (the default) picks a free port. */
+  port?: number
+  host?: string
+}
+
+/** A listening sandbox, for a test suite's globalSetup or a CLI. Two in one process share nothing. */
+export interface RunningSandbox {
+  /** `http://127.0.0.1:<port>` */
+  url: string
+  port: number
+  /** Where a partner is served: `${url}/beoe`, or its own port's root when the scenario gives one. */
+  urlFor(partner: string): string
+  /** A session (made on first use), default `default`. */
+  session(id?: string): Session
+  /** The default session's clock. */
+  readonly clock: Clock
+  /** The default session's journal. */
+  requests(query?: JournalQuery): JournalEntry[]
+  sandbox: Sandbox
+  /** Stops listening; requests in flight finish first. */
+  close(): Promise<void>
+}
+
+export async function startSandbox(options: StartOptions = {}): Promise<RunningSandbox> {
+  const sandbox = await createSandbox(options)
+  const host = options.host ?? '127.0.0.1'
+  const servers: Server[] = []
+  const listen = (app: Hono<{ Bindings: HttpBindings }>, port: number) =>
+    new Promise<number>((resolve, reject) => {
+      const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => resolve(info.port)) as Server
+      server.once('error', reject)
+      // Slow or hostile clients must not hold sockets forever.
+      server.headersTimeout = 30_000
+      server.requestTimeout = 120_000
+      servers.push(server)
+    })
+  try {
+    const port = await listen(sandbox.app, options.port ?? 0)
+    const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host
+    const url = `http://${urlHost}:${port}`
+    const own = new Map<string, string>()
+    for (const [name, partnerPort] of Object.entries(sandbox.scenario().listen)) {
+      if (partnerPort === undefined || !sandbox.partners.some((p) => p.name === name)) continue
+      own.set(name, `http://${urlHost}:${await listen(sandbox.partnerApp(name), partnerPort)}`)
+    }
+    return {
+      url,
+      port,
+      urlFor: (name) => own.get(name) ?? `${url}/${name}`,
+      session: (id = 'default') => sandbox.sessions.get(id),
+      get clock() {
+        return sandbox.sessions.get('default').clock
+      },
+      requests: (query) => sandbox.sessions.get('default').journal.list(query),
+      sandbox,
+      close: () => closeAll(servers, sandbox),
+    }
+  } catch (error) {
+    await closeAll(servers, sandbox)
+    throw error
+  }
+}
+
+async function closeAll(servers: Server[], sandbox: Sandbox): Promise<void> {
+  sandbox.close()
+  await Promise.all(
+    servers.map(
+      (server) =>
+        new Promise<void>((resolve) => {
+          if (!server.listening) return resolve()
+          server.close(() => resolve())
+          server.closeIdleConnections()
+          // A client holding a keep-alive socket open must not hold shutdown forever.
+          const force = setTimeout(() => server.closeAllConnections(), 5_000)
+          force.unref()
+        }),
+    ),
+  )
+}

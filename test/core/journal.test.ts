@@ -1,0 +1,68 @@
+import { describe, expect, it } from 'vitest'
+import { Journal, type JournalEntry } from '../../src/core/journal.js'
+import { redactBody, redactHeaders, redactQuery, redactUrl } from '../../src/core/redact.js'
+
+const entry = (id: number, over: Partial<JournalEntry> = {}): JournalEntry => ({
+  id, direction: 'inbound', session: 's', partner: 'echo', method: 'GET', path: `/r/${id}`, url: '', query: {}, headers: {},
+  body: '', bodyTruncated: false, status: 200, responseHeaders: {}, responseBody: '', responseSize: 0, durationMs: 1,
+  at: '', realAt: '', fault: null, refusal: null, error: null, ...over,
+})
+
+describe('journal', () => {
+  it('keeps the newest entries up to its capacity, oldest dropped, newest last', () => {
+    const journal = new Journal(3)
+    for (let i = 1; i <= 5; i++) journal.add(entry(i))
+    expect(journal.size).toBe(3)
+    expect(journal.list().map((e) => e.id)).toEqual([3, 4, 5])
+    expect(journal.get(2)).toBeUndefined()
+    expect(journal.get(4)?.path).toBe('/r/4')
+    journal.clear()
+    expect(journal.list()).toEqual([])
+  })
+
+  it('filters by partner, method, path glob, status or class, refusal, and limit', () => {
+    const journal = new Journal()
+    journal.add(entry(1, { status: 200 }))
+    journal.add(entry(2, { status: 401, refusal: 'token expired', method: 'POST' }))
+    journal.add(entry(3, { status: 404, partner: 'other', path: '/api/x' }))
+    expect(journal.list({ status: '4xx' }).map((e) => e.id)).toEqual([2, 3])
+    expect(journal.list({ status: '401' }).map((e) => e.id)).toEqual([2])
+    expect(journal.list({ partner: 'other' }).map((e) => e.id)).toEqual([3])
+    expect(journal.list({ method: 'post' }).map((e) => e.id)).toEqual([2])
+    expect(journal.list({ path: '/api/*' }).map((e) => e.id)).toEqual([3])
+    expect(journal.list({ refused: true }).map((e) => e.id)).toEqual([2])
+    expect(journal.list({ limit: 2 }).map((e) => e.id)).toEqual([2, 3])
+  })
+})
+
+describe('redaction', () => {
+  it('masks credentials in headers, keeping four characters to tell tokens apart', () => {
+    const out = redactHeaders([
+      ['authorization', 'Bearer eyJhbGciOiJSUzI1NiJ9.payload.signatureXYZW'],
+      ['cookie', 'sid=abc'],
+      ['x-api-key', 'k'],
+      ['accept', 'application/json'],
+      ['x-sandbox-session', 'test-1'],
+    ])
+    expect(out.authorization).toBe('[redacted …XYZW]')
+    expect(out.cookie).toBe('[redacted]')
+    expect(out['x-api-key']).toBe('[redacted]')
+    expect(out.accept).toBe('application/json')
+    expect(out['x-sandbox-session']).toBe('test-1')
+  })
+
+  it('masks passwords and tokens in JSON, form and XML bodies, and in URLs', () => {
+    expect(JSON.parse(redactBody('{"email":"a@b.c","password":"123456","nested":{"client_secret":"s"}}', 'application/json'))).toEqual({
+      email: 'a@b.c', password: '[redacted]', nested: { client_secret: '[redacted]' },
+    })
+    expect(redactBody('email=a%40b.c&password=123456', 'application/x-www-form-urlencoded')).toBe('email=a%40b.c&password=%5Bredacted%5D')
+    expect(redactBody('<s:Header><Token>abcdefghijklmnop</Token><User>qs</User></s:Header>', 'application/soap+xml')).toBe(
+      '<s:Header><Token>[redacted …mnop]</Token><User>qs</User></s:Header>',
+    )
+    expect(redactBody('not json {', 'application/json')).toBe('not json {')
+    expect(redactQuery(new URLSearchParams('page=2&access_token=abc'))).toEqual({ page: '2', access_token: '[redacted]' })
+    expect(redactUrl('http://x/cb?access_token=abcdefghijklmnopq&refresh_token=null&state=s1')).toBe(
+      'http://x/cb?access_token=%5Bredacted%20%E2%80%A6nopq%5D&refresh_token=%5Bredacted%5D&state=s1',
+    )
+  })
+})
