@@ -70,7 +70,8 @@ async function main(argv: string[]): Promise<number> {
     return 2
   }
 
-  const env = process.env
+  // An empty variable (`-e SANDBOX_SEED=` in Docker) counts as unset.
+  const env = Object.fromEntries(Object.entries(process.env).filter(([, v]) => v !== '')) as NodeJS.ProcessEnv
   const options = flags.safeParse({
     scenario: values.scenario ?? env.SANDBOX_SCENARIO ?? DEFAULT_SCENARIO,
     port: values.port ?? env.PORT ?? 4010,

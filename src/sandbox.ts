@@ -197,11 +197,16 @@ async function closeAll(servers: Server[], sandbox: Sandbox): Promise<void> {
       (server) =>
         new Promise<void>((resolve) => {
           if (!server.listening) return resolve()
-          server.close(() => resolve())
-          server.closeIdleConnections()
-          // A client holding a keep-alive socket open must not hold shutdown forever.
+          // Requests in flight finish; each connection closes as soon as it falls idle, and one that a
+          // client holds open past 5 s is cut.
+          const sweep = setInterval(() => server.closeIdleConnections(), 50)
           const force = setTimeout(() => server.closeAllConnections(), 5_000)
-          force.unref()
+          server.close(() => {
+            clearInterval(sweep)
+            clearTimeout(force)
+            resolve()
+          })
+          server.closeIdleConnections()
         }),
     ),
   )

@@ -8,7 +8,11 @@ import type { z } from 'zod'
 export function controlError(status: 400 | 401 | 404 | 409 | 413 | 415, code: string, message: string, details?: unknown): HTTPException {
   return new HTTPException(status, {
     message,
-    res: Response.json({ error: { code, message, ...(details !== undefined ? { details } : {}) } }, { status }),
+    res: Response.json(
+      { error: { code, message, ...(details !== undefined ? { details } : {}) } },
+      // After a 413 the rest of the body is still coming: close rather than read it.
+      { status, ...(status === 413 ? { headers: { connection: 'close' } } : {}) },
+    ),
   })
 }
 

@@ -73,7 +73,8 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
     } catch (error) {
       if (!(error instanceof BodyTooLarge)) throw error
       c.set('refusal', error.message)
-      c.res = c.json({ error: `Payload Too Large: ${error.message}` }, 413)
+      // The rest of the body is still on its way: close the connection rather than read it.
+      c.res = c.json({ error: `Payload Too Large: ${error.message}` }, 413, { connection: 'close' })
       return record(c, entry, session, finish, started, undefined)
     }
 
@@ -129,6 +130,9 @@ async function applyFaults(c: Context<Env>, partner: string, path: string, sessi
     headers['content-length'] = String(bytes.byteLength)
     outgoing.writeHead(res.status, headers)
     outgoing.write(bytes.subarray(0, Math.floor(bytes.byteLength / 2)), () => outgoing.destroy())
+    // Clear first: assigning over a response merges the old one's headers into a copy, and the adapter
+    // recognises only the very RESPONSE_ALREADY_SENT object.
+    c.res = undefined
     c.res = RESPONSE_ALREADY_SENT
     return { status: res.status, headers }
   }
@@ -185,7 +189,9 @@ function captureResponse(outgoing: ServerResponse, entry: JournalEntry, started:
     entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000
     const type = entry.responseHeaders['content-type'] ?? ''
     entry.responseBody = /json|xml|text|html|javascript|x-www-form-urlencoded/i.test(type) || type === ''
-      ? decoder.decode(Buffer.concat(kept)) + (size > keptSize ? `\n[… ${size - keptSize} more bytes not kept]` : '')
+      ? size > keptSize
+        ? `${decoder.decode(Buffer.concat(kept))}\n[… ${size - keptSize} more bytes not kept]`
+        : redactBody(decoder.decode(Buffer.concat(kept)), type)
       : `[${size} bytes of ${type}]`
     session.events.emit('request', entry)
   }

@@ -1,0 +1,104 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterEach, describe, expect, it } from 'vitest'
+
+const ROOT = join(import.meta.dirname, '..')
+const children: ChildProcess[] = []
+afterEach(() => {
+  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
+})
+
+function cli(args: string[], env: Record<string, string> = {}) {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '', HOST: '', SANDBOX_SCENARIO: '', SANDBOX_SEED: '', SANDBOX_ADMIN_TOKEN: '', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  children.push(child)
+  let stdout = ''
+  let stderr = ''
+  child.stdout!.on('data', (d: Buffer) => (stdout += d))
+  child.stderr!.on('data', (d: Buffer) => (stderr += d))
+  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
+  const waitFor = async (pattern: RegExp) => {
+    for (let i = 0; i < 300 && !pattern.test(stdout); i++) {
+      if (child.exitCode !== null) break
+      await new Promise((r) => setTimeout(r, 50))
+    }
+    return pattern.exec(stdout)
+  }
+  return { child, exited, waitFor, out: () => stdout, err: () => stderr }
+}
+
+function scenarioFile(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'cli-'))
+  const file = join(dir, name)
+  writeFileSync(file, text)
+  return file
+}
+
+describe('CLI', () => {
+  it('starts with the default scenario, prints where everything is, serves health, and exits 0 on SIGTERM', async () => {
+    const run = cli(['--port', '0'])
+    const m = await run.waitFor(/control API\s+(http:\/\/127\.0\.0\.1:\d+)\/__sandbox/)
+    expect(m, run.err()).not.toBeNull()
+    expect(run.out()).toMatch(/scenario "default" \(seed 1234\)/)
+    const base = m![1]!
+    const health = await (await fetch(`${base}/__sandbox/health`)).json()
+    expect(health).toMatchObject({ status: 'ok', scenario: 'default' })
+
+    // An open event stream must not hold shutdown.
+    const events = await fetch(`${base}/__sandbox/events`)
+    const reader = events.body!.getReader()
+    await reader.read()
+    run.child.kill('SIGTERM')
+    expect(await run.exited).toBe(0)
+    expect(run.out()).toMatch(/SIGTERM: finishing requests in flight/)
+  })
+
+  it('takes its settings from the environment too (PORT, SANDBOX_SCENARIO, SANDBOX_SEED)', async () => {
+    const file = scenarioFile('env.yaml', 'name: from-env\nseed: 5\n')
+    const run = cli([], { PORT: '0', SANDBOX_SCENARIO: file, SANDBOX_SEED: '77' })
+    const m = await run.waitFor(/control API\s+(http:\/\/127\.0\.0\.1:\d+)/)
+    expect(m, run.err()).not.toBeNull()
+    expect(run.out()).toMatch(/scenario "from-env" \(seed 77\)/)
+    run.child.kill('SIGINT')
+    expect(await run.exited).toBe(0)
+  })
+
+  it('refuses to start on a bad scenario, listing every problem with the file name, exit 1', async () => {
+    const file = scenarioFile('bad.yaml', 'seed: -1\nclock: { start: never }\n')
+    const run = cli(['--scenario', file, '--port', '0'])
+    expect(await run.exited).toBe(1)
+    expect(run.err()).toContain(`${file}: seed:`)
+    expect(run.err()).toContain(`${file}: clock.start:`)
+  })
+
+  it('validate: ok for good files, every problem for bad ones, exit 1 if any is bad', async () => {
+    const good = scenarioFile('good.yaml', 'name: fine\n')
+    const bad = scenarioFile('bad.json', '{"name": 3, "faults": [{}]}')
+    const ok = cli(['validate', good])
+    expect(await ok.exited).toBe(0)
+    expect(ok.out()).toContain(`${good}: ok (scenario "fine")`)
+    const both = cli(['validate', good, bad])
+    expect(await both.exited).toBe(1)
+    expect(both.err()).toContain(`${bad}: name:`)
+    expect(both.err()).toContain(`${bad}: faults.0.partner:`)
+  })
+
+  it('explains itself with --help and refuses unknown flags and bad values with exit 2', async () => {
+    const help = cli(['--help'])
+    expect(await help.exited).toBe(0)
+    expect(help.out()).toMatch(/Usage:/)
+    expect(help.out()).toMatch(/--scenario FILE/)
+    expect(help.out()).toMatch(/SANDBOX_ADMIN_TOKEN/)
+    const unknown = cli(['--colour', 'red'])
+    expect(await unknown.exited).toBe(2)
+    expect(unknown.err()).toMatch(/colour/)
+    const badPort = cli(['--port', 'eighty'])
+    expect(await badPort.exited).toBe(2)
+    expect(badPort.err()).toMatch(/--port/)
+  })
+})
