@@ -68,7 +68,8 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
 
     try {
       const body = await readBody(c)
-      entry.body = redactBody(decoder.decode(body.subarray(0, BODY_CAP)), c.req.header('content-type') ?? '')
+      const type = c.req.header('content-type') ?? ''
+      if (body.byteLength > 0) lazy(entry, 'body', () => redactBody(decoder.decode(body.subarray(0, BODY_CAP)), type))
       entry.bodyTruncated = body.byteLength > BODY_CAP
     } catch (error) {
       if (!(error instanceof BodyTooLarge)) throw error
@@ -149,10 +150,10 @@ function record(c: Context<Env>, entry: JournalEntry, session: Session, finish: 
   else res.headers.forEach((v, k) => (headers[k] = v))
   if (headers.location) headers.location = redactUrl(headers.location)
   entry.responseHeaders = redactHeaders(Object.entries(headers))
-  entry.fault = c.var.fault ?? null
+  entry.fault = c.get('fault') ?? null
   const error = c.error
-  if (error && !(error instanceof HTTPException)) entry.error = `${c.var.requestId}: ${error.message}`
-  const refusal = c.var.refusal ?? (error instanceof HTTPException && error.message ? error.message : undefined)
+  if (error && !(error instanceof HTTPException)) entry.error = `${c.get('requestId')}: ${error.message}`
+  const refusal = c.get('refusal') ?? (error instanceof HTTPException && error.message ? error.message : undefined)
   entry.refusal = refusal ?? (entry.status >= 400 && !entry.fault ? `refused with ${entry.status}: no reason recorded` : null)
   if (!finish) {
     entry.durationMs = performance.now() - started
@@ -188,11 +189,14 @@ function captureResponse(outgoing: ServerResponse, entry: JournalEntry, started:
     entry.responseSize = size
     entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000
     const type = entry.responseHeaders['content-type'] ?? ''
-    entry.responseBody = /json|xml|text|html|javascript|x-www-form-urlencoded/i.test(type) || type === ''
-      ? size > keptSize
-        ? `${decoder.decode(Buffer.concat(kept))}\n[… ${size - keptSize} more bytes not kept]`
-        : redactBody(decoder.decode(Buffer.concat(kept)), type)
-      : `[${size} bytes of ${type}]`
+    const total = size
+    lazy(entry, 'responseBody', () =>
+      /json|xml|text|html|javascript|x-www-form-urlencoded/i.test(type) || type === ''
+        ? total > keptSize
+          ? `${decoder.decode(Buffer.concat(kept))}\n[… ${total - keptSize} more bytes not kept]`
+          : redactBody(decoder.decode(Buffer.concat(kept)), type)
+        : `[${total} bytes of ${type}]`,
+    )
     session.events.emit('request', entry)
   }
   outgoing.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
@@ -207,4 +211,15 @@ function captureResponse(outgoing: ServerResponse, entry: JournalEntry, started:
   } as ServerResponse['end']
   outgoing.once('close', finish)
   return finish
+}
+
+/** Decoding and masking a body costs more than the request that carried it; most entries are never
+ *  read, so it happens on first read (JSON.stringify included) and is kept. */
+function lazy<K extends 'body' | 'responseBody'>(entry: JournalEntry, key: K, make: () => string): void {
+  let value: string | undefined
+  Object.defineProperty(entry, key, {
+    enumerable: true,
+    configurable: true,
+    get: () => (value ??= make()),
+  })
 }
