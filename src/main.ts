@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { loadScenarioFile, ScenarioError, scenarioSchema } from './core/scenario.js'
+import { checkApna } from './partners/apna/index.js'
 import { partners } from './partners/index.js'
 import { startSandbox } from './sandbox.js'
 
@@ -17,6 +18,9 @@ const HELP = `partner-sandbox ${pkg.version}: one local server that stands in fo
 Usage:
   partner-sandbox [options]          start the sandbox
   partner-sandbox validate FILE...   check scenario files; lists every problem, exits 1 if any
+  partner-sandbox check-apna URL [--auth …]
+                                     run Apna's conformance checks against your receiver
+                                     (partner-sandbox check-apna --help for its options)
 
 Options (each has an environment twin):
   --scenario FILE   scenario to load, YAML or JSON     SANDBOX_SCENARIO  (default: scenarios/default.yaml)
@@ -41,6 +45,8 @@ const flags = z.object({
 })
 
 async function main(argv: string[]): Promise<number> {
+  // Its own flags (--auth, --header …): parsed by the command itself.
+  if (argv[0] === 'check-apna') return checkApna(argv.slice(1))
   let parsed
   try {
     parsed = parseArgs({

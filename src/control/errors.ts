@@ -5,7 +5,7 @@ import type { Env, ValidationTargets } from 'hono'
 import type { z } from 'zod'
 
 /** The control API's one error form: `{ "error": { code, message, details? } }` with a 4xx status. */
-export function controlError(status: 400 | 401 | 404 | 409 | 413 | 415, code: string, message: string, details?: unknown): HTTPException {
+export function controlError(status: 400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429 | 503, code: string, message: string, details?: unknown): HTTPException {
   return new HTTPException(status, {
     message,
     res: Response.json(

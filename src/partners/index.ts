@@ -1,5 +1,6 @@
 import type { AnyPartner } from '../core/partner.js'
+import { apna } from './apna/index.js'
 
 /** Every partner the sandbox serves, in banner order. A partner joins by being listed here; the core
  *  composes its scenario piece, routes, control calls and timeline actions from this list alone. */
-export const partners: readonly AnyPartner[] = []
+export const partners: readonly AnyPartner[] = [apna]

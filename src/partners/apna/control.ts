@@ -1,0 +1,61 @@
+import { Hono } from 'hono'
+import type { ControlEnv } from '../../core/partner.js'
+import { validate } from '../../control/errors.js'
+import { deliveriesQuery, deliveryId, pushInput, streamInput, targetInput } from './schema.js'
+import type { ApnaStore } from './store.js'
+import { deliveryView, targetView } from './views.js'
+
+// A `wait` longer than this would hold a control call open past sensible client timeouts.
+const MAX_WAIT_MS = 60_000
+
+/** `/__sandbox/apna`: where QA and test suites point Apna, push applications and read the log. */
+export function apnaControl() {
+  const app = new Hono<ControlEnv<ApnaStore>>()
+
+  app.get('/target', (c) => c.json(targetView(c.var.state.target)))
+
+  app.put('/target', validate('json', targetInput), (c) => {
+    // Later attempts, retries included, go to the new target.
+    c.var.state.target = c.req.valid('json')
+    return c.json(targetView(c.var.state.target))
+  })
+
+  app.post('/applications', validate('json', pushInput), (c) => {
+    const made = c.var.state.push(c.req.valid('json'), 'api')
+    return c.json({ deliveries: made.map((d) => ({ id: d.id, state: d.state, full_name: deliveryView(d, false).full_name })), queued: made.length }, 202)
+  })
+
+  app.get('/deliveries', validate('query', deliveriesQuery), async (c) => {
+    const q = c.req.valid('query')
+    const state = c.var.state
+    const settled = q.wait !== undefined ? await state.waitFor(Math.min(q.wait, MAX_WAIT_MS)) : undefined
+    let list = state.list()
+    if (q.state) list = list.filter((d) => d.state === q.state)
+    const total = list.length
+    if (q.limit !== undefined) list = list.slice(Math.max(0, list.length - q.limit))
+    return c.json({
+      deliveries: list.map((d) => deliveryView(d, q.payload === true)),
+      total,
+      counts: state.counts(),
+      stats: state.stats,
+      open: state.open,
+      inFlight: state.inFlight,
+      pacing: { rate: state.config.rate, concurrency: state.config.concurrency, nextSendAt: state.nextSendAt() },
+      streams: state.streams(),
+      ...(settled !== undefined ? { settled } : {}),
+    })
+  })
+
+  app.get('/deliveries/:id', validate('param', deliveryId), (c) => c.json(deliveryView(c.var.state.get(c.req.valid('param').id), true)))
+
+  app.post('/deliveries/:id/redeliver', validate('param', deliveryId), (c) => {
+    const d = c.var.state.redeliver(c.req.valid('param').id)
+    return c.json({ id: d.id, state: d.state, redeliveries: d.redeliveries }, 202)
+  })
+
+  app.post('/stream', validate('json', streamInput), (c) => c.json(c.var.state.startStream(c.req.valid('json')), 202))
+
+  app.delete('/stream', (c) => c.json({ stopped: c.var.state.stopStreams() }))
+
+  return app
+}

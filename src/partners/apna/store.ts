@@ -1,0 +1,500 @@
+import type { TimerHandle } from '../../core/clock.js'
+import { formatDuration } from '../../core/duration.js'
+import { BODY_CAP, type JournalEntry } from '../../core/journal.js'
+import type { PartnerContext } from '../../core/partner.js'
+import { redactBody, redactHeaders, redactQuery, redactUrl } from '../../core/redact.js'
+import { journalHeaders, outboundHeaders } from './auth.js'
+import { deliveryNotFound, noTarget, queueFull, stillInProgress } from './errors.js'
+import { candidateAt, type CandidateOptions } from './fixtures.js'
+import { shape } from './payload.js'
+import type { ApnaConfig, ApnaTarget, DeliveryState, InvalidKind, PushInput, StreamInput } from './schema.js'
+import { deliverySummary } from './views.js'
+import { destroyAgents, makeAgents, postJson, type Agents, type WireResult } from './wire.js'
+
+/** One session's Apna pusher (seed 003): the target, the delivery log, the paced queue, the retry
+ *  timers and the streams.
+ *
+ *  How a delivery moves: `queued` → `sending` → `delivered`, or on no response within `timeout`, a
+ *  connection error or an error status → `retrying` (one retry `retry.delay` later on the session
+ *  clock, the document's "retry once after 5 seconds") → `sending` → `delivered` | `failed`.
+ *  Sends are paced on the session clock at `rate` a second, evenly spaced, with at most `concurrency`
+ *  on the wire; retries go first in the queue. Unfinished deliveries are capped at `queueLimit`.
+ *
+ *  On a frozen clock a timer that sends (a paced send, a retry, a stream tick, a timeline push) waits
+ *  for its exchanges to finish before the clock moves on, so `POST /__sandbox/clock {advance}` returns
+ *  with the outcome recorded. On a running clock nothing waits: sends overlap up to `concurrency`.
+ *
+ *  LIMITATIONS: fault rules act on inbound requests only; a retry is counted from when the failure is
+ *  known (after the timeout, for a silent receiver); redirects are not followed (a 3xx is an error). */
+
+export interface Attempt {
+  number: number
+  /** 0 for the first delivery, n for the n-th redelivery. */
+  round: number
+  retry: boolean
+  /** Session time the request went out. */
+  at: string
+  realAt: string
+  url: string
+  /** null: no response (timeout, connection error). */
+  status: number | null
+  durationMs: number
+  error: string | null
+  /** The first KiB of the response body. */
+  response: string
+  /** The response was the document's `{"status":"success",…}`. */
+  documented: boolean
+  outcome: 'delivered' | 'failed'
+  journalId: number
+}
+
+export interface Delivery {
+  id: string
+  /** The generated candidate the payload started from. */
+  index: number
+  source: 'api' | 'timeline' | 'stream'
+  state: DeliveryState
+  invalid: InvalidKind | null
+  createdAt: string
+  updatedAt: string
+  nextAttemptAt: string | null
+  redeliveries: number
+  attemptCount: number
+  attempts: Attempt[]
+  payload: unknown
+  body: string
+  /** Attempts in the current round, for the retry rule. */
+  roundAttempts: number
+  retryTimer: TimerHandle | undefined
+}
+
+export interface StreamStatus {
+  id: string
+  rate: number
+  startedAt: string
+  until: string
+  made: number
+  refused: number
+  state: 'running' | 'done' | 'stopped'
+}
+
+interface Stream extends StreamStatus {
+  timer: TimerHandle | undefined
+}
+
+// Attempts kept per delivery: redeliveries can add without end.
+const ATTEMPTS_KEPT = 20
+const RESPONSE_KEPT = 1024
+
+export class ApnaStore {
+  target: ApnaTarget
+  readonly stats = { pushed: 0, delivered: 0, failed: 0, refused: 0, attempts: 0 }
+  readonly #deliveries = new Map<string, Delivery>()
+  readonly #ready: Delivery[] = []
+  readonly #inflight = new Map<Delivery, { controller: AbortController; done: Promise<void> }>()
+  readonly #streams: Stream[] = []
+  readonly #waiters = new Set<() => void>()
+  readonly #agents: Agents
+  readonly #candidates: CandidateOptions
+  #nextSlot = Number.NEGATIVE_INFINITY
+  #wake: { due: number; handle: TimerHandle } | undefined
+  #open = 0
+  #seq = 0
+  #streamSeq = 0
+  #nextIndex = 0
+  #disposed = false
+
+  constructor(
+    readonly config: ApnaConfig,
+    readonly ctx: PartnerContext,
+  ) {
+    this.target = structuredClone(config.target)
+    this.#agents = makeAgents(config.concurrency)
+    this.#candidates = { ongoingEnd: config.ongoingEnd, emailDomain: config.contact.emailDomain, phonePrefix: config.contact.phonePrefix }
+  }
+
+  /** Unfinished deliveries: queued, sending or retrying. */
+  get open(): number {
+    return this.#open
+  }
+
+  get inFlight(): number {
+    return this.#inflight.size
+  }
+
+  /** When the next queued application may go, if the pace holds it back: on a frozen clock, how far
+   *  to advance. */
+  nextSendAt(): string | null {
+    if (this.#ready.length === 0 || this.config.rate === 0 || this.#nextSlot <= this.ctx.clock.now()) return null
+    return new Date(this.#nextSlot).toISOString()
+  }
+
+  /** Makes and queues the applications of one push, all or none: refused when there is no target or
+   *  the queue has no room for all of them. */
+  push(input: PushInput, source: Delivery['source']): Delivery[] {
+    if (!this.target.url) throw noTarget()
+    const n = input.candidates?.length ?? input.count ?? 1
+    const free = this.config.queueLimit - this.#open
+    if (n > free) {
+      this.stats.refused += n
+      const error = queueFull(n, free, this.config.queueLimit)
+      this.ctx.events.emit('apna.refused', { source, count: n, reason: error.message })
+      throw error
+    }
+    const made: Delivery[] = []
+    for (let i = 0; i < n; i++) {
+      const index = this.#nextIndex++
+      const { value, body } = shape(candidateAt(this.ctx.seed, index, this.#candidates), {
+        patches: [this.config.overrides, input.overrides, input.candidates?.[i]],
+        ...(input.omit ? { omit: input.omit } : {}),
+        ...(input.invalid ? { invalid: input.invalid } : {}),
+        ...(input.field ? { field: input.field } : {}),
+      })
+      const now = this.#now()
+      const d: Delivery = {
+        id: `d-${String(++this.#seq).padStart(6, '0')}`,
+        index,
+        source,
+        state: 'queued',
+        invalid: input.invalid ?? null,
+        createdAt: now,
+        updatedAt: now,
+        nextAttemptAt: null,
+        redeliveries: 0,
+        attemptCount: 0,
+        attempts: [],
+        payload: value,
+        body,
+        roundAttempts: 0,
+        retryTimer: undefined,
+      }
+      this.#deliveries.set(d.id, d)
+      this.#ready.push(d)
+      this.#open++
+      made.push(d)
+      this.#changed(d)
+    }
+    this.stats.pushed += n
+    this.#evict()
+    this.#kick()
+    return made
+  }
+
+  /** Sends a finished delivery again, same payload, with its own retry. */
+  redeliver(id: string): Delivery {
+    const d = this.get(id)
+    if (d.state !== 'delivered' && d.state !== 'failed') throw stillInProgress(id, d.state)
+    if (!this.target.url) throw noTarget()
+    if (this.#open >= this.config.queueLimit) {
+      this.stats.refused++
+      throw queueFull(1, 0, this.config.queueLimit)
+    }
+    d.redeliveries++
+    d.roundAttempts = 0
+    d.state = 'queued'
+    this.#open++
+    this.#ready.push(d)
+    this.#changed(d)
+    this.#kick()
+    return d
+  }
+
+  get(id: string): Delivery {
+    const d = this.#deliveries.get(id)
+    if (!d) throw deliveryNotFound(id, this.ctx.sessionId)
+    return d
+  }
+
+  list(): Delivery[] {
+    return [...this.#deliveries.values()]
+  }
+
+  counts(): Record<DeliveryState, number> {
+    const counts = { queued: 0, sending: 0, retrying: 0, delivered: 0, failed: 0 }
+    for (const d of this.#deliveries.values()) counts[d.state]++
+    return counts
+  }
+
+  streams(): StreamStatus[] {
+    return this.#streams.map(({ timer: _, ...s }) => s)
+  }
+
+  /** A steady stream: one application now, then one every 1/rate s of session time until `for` has
+   *  passed. A tick that finds the queue full is counted as refused, and the stream goes on. */
+  startStream(input: StreamInput): StreamStatus {
+    if (!this.target.url) throw noTarget()
+    const { rate, for: span, ...push } = input
+    const start = this.ctx.clock.now()
+    const stream: Stream = {
+      id: `s-${++this.#streamSeq}`,
+      rate,
+      startedAt: new Date(start).toISOString(),
+      until: new Date(start + span).toISOString(),
+      made: 0,
+      refused: 0,
+      state: 'running',
+      timer: undefined,
+    }
+    this.#streams.push(stream)
+    if (this.#streams.length > 50) this.#streams.splice(0, this.#streams.length - 50)
+    const interval = 1000 / rate
+    const tick = (k: number) => {
+      stream.timer = undefined
+      if (this.#disposed || stream.state !== 'running') return
+      try {
+        this.push({ ...push, count: 1 }, 'stream')
+        stream.made++
+      } catch {
+        stream.refused++
+      }
+      const next = start + (k + 1) * interval
+      if (next < start + span) {
+        stream.timer = this.ctx.clock.at(
+          next,
+          () => {
+            tick(k + 1)
+            return this.settleIfFrozen()
+          },
+          `apna: stream ${stream.id}`,
+        )
+      } else stream.state = 'done'
+      this.ctx.events.emit('apna.stream', this.streams().find((s) => s.id === stream.id))
+    }
+    tick(0)
+    return this.streams().find((s) => s.id === stream.id)!
+  }
+
+  stopStreams(): number {
+    let stopped = 0
+    for (const s of this.#streams) {
+      if (s.state !== 'running') continue
+      s.timer?.cancel()
+      s.timer = undefined
+      s.state = 'stopped'
+      stopped++
+    }
+    return stopped
+  }
+
+  /** Resolves once nothing is on the wire (including sends that finishing ones start). */
+  async settled(): Promise<void> {
+    while (this.#inflight.size > 0) await Promise.all([...this.#inflight.values()].map((f) => f.done))
+  }
+
+  /** Waits up to `ms` of real time until every delivery is finished, or, on a frozen clock, until
+   *  nothing more happens without moving it. True when that state was reached. */
+  waitFor(ms: number): Promise<boolean> {
+    const done = () => this.#disposed || this.#open === 0 || (this.ctx.clock.frozen && this.#inflight.size === 0 && !this.#canSendNow())
+    if (done() || ms <= 0) return Promise.resolve(done())
+    return new Promise((resolve) => {
+      const check = () => {
+        if (!done()) return
+        cleanup()
+        resolve(true)
+      }
+      const cancel = this.ctx.real.schedule(ms, () => {
+        cleanup()
+        resolve(done())
+      })
+      const cleanup = () => {
+        this.#waiters.delete(check)
+        cancel()
+      }
+      this.#waiters.add(check)
+    })
+  }
+
+  /** Cancels every timer and aborts every exchange: the session is reset or gone. */
+  dispose(): void {
+    this.#disposed = true
+    this.#wake?.handle.cancel()
+    this.#wake = undefined
+    for (const d of this.#deliveries.values()) d.retryTimer?.cancel()
+    this.stopStreams()
+    for (const { controller } of this.#inflight.values()) controller.abort()
+    destroyAgents(this.#agents)
+    for (const waiter of [...this.#waiters]) waiter()
+  }
+
+  /** Whether a send is due without the clock moving: between one exchange ending and the next starting. */
+  #canSendNow(): boolean {
+    return this.#ready.length > 0 && (this.config.rate === 0 || this.#nextSlot <= this.ctx.clock.now())
+  }
+
+  /** Starts every send the pace and the concurrency allow now; arms one timer for the next slot. */
+  #kick(): void {
+    if (this.#disposed) return
+    const rate = this.config.rate
+    while (this.#ready.length > 0 && this.#inflight.size < this.config.concurrency) {
+      if (rate > 0) {
+        const now = this.ctx.clock.now()
+        if (this.#nextSlot > now) return this.#armWake(this.#nextSlot)
+        // From now rather than from the missed slot: a late timer never lets a burst through.
+        this.#nextSlot = now + 1000 / rate
+      }
+      this.#send(this.#ready.shift()!)
+    }
+  }
+
+  #armWake(due: number): void {
+    if (this.#wake && this.#wake.due <= due) return
+    this.#wake?.handle.cancel()
+    const handle = this.ctx.clock.at(
+      due,
+      () => {
+        this.#wake = undefined
+        this.#kick()
+        return this.settleIfFrozen()
+      },
+      'apna: next paced send',
+    )
+    this.#wake = { due, handle }
+  }
+
+  /** What a timer that sends returns: on a frozen clock, the end of its exchanges (see the top). */
+  settleIfFrozen(): Promise<void> | undefined {
+    return this.ctx.clock.frozen ? this.settled() : undefined
+  }
+
+  #send(d: Delivery): void {
+    const target = this.target
+    const url = target.url!
+    const retry = d.roundAttempts > 0
+    d.roundAttempts++
+    d.attemptCount++
+    d.state = 'sending'
+    d.nextAttemptAt = null
+    this.#changed(d)
+    const at = this.ctx.clock.now()
+    const realAt = this.ctx.real.now()
+    const headers = outboundHeaders(target, d.id)
+    const controller = new AbortController()
+    this.stats.attempts++
+    const done = postJson({ url, headers, body: d.body, timeoutMs: this.config.timeout, real: this.ctx.real, agents: this.#agents, signal: controller.signal }).then((result) => {
+      this.#inflight.delete(d)
+      if (this.#disposed) return
+      this.#record(d, { url, headers, target, at, realAt, retry, result })
+      this.#kick()
+    })
+    this.#inflight.set(d, { controller, done })
+  }
+
+  #record(d: Delivery, a: { url: string; headers: Record<string, string>; target: ApnaTarget; at: number; realAt: number; retry: boolean; result: WireResult }): void {
+    const { result } = a
+    const ok = result.error === null && result.status !== null && (this.config.success === '200' ? result.status === 200 : result.status >= 200 && result.status < 300)
+    const documented = ok && isDocumentedSuccess(result.body)
+    const entry = this.#journal(d, a, ok)
+    const attempt: Attempt = {
+      number: d.attemptCount,
+      round: d.redeliveries,
+      retry: a.retry,
+      at: new Date(a.at).toISOString(),
+      realAt: new Date(a.realAt).toISOString(),
+      url: entry.url,
+      status: result.status,
+      durationMs: result.durationMs,
+      error: entry.error,
+      response: firstKiB(result.body),
+      documented,
+      outcome: ok ? 'delivered' : 'failed',
+      journalId: entry.id,
+    }
+    d.attempts.push(attempt)
+    if (d.attempts.length > ATTEMPTS_KEPT) d.attempts.splice(0, d.attempts.length - ATTEMPTS_KEPT)
+
+    if (ok) {
+      d.state = 'delivered'
+      this.#open--
+      this.stats.delivered++
+    } else if (d.roundAttempts <= this.config.retry.attempts) {
+      // "Apna will automatically retry once after 5 seconds": on the session clock.
+      d.state = 'retrying'
+      const due = this.ctx.clock.now() + this.config.retry.delay
+      d.nextAttemptAt = new Date(due).toISOString()
+      d.retryTimer = this.ctx.clock.at(
+        due,
+        () => {
+          d.retryTimer = undefined
+          if (this.#disposed) return
+          this.#ready.unshift(d)
+          this.#kick()
+          return this.settleIfFrozen()
+        },
+        `apna: retry ${d.id}`,
+      )
+    } else {
+      d.state = 'failed'
+      this.#open--
+      this.stats.failed++
+    }
+    this.#changed(d)
+  }
+
+  /** The attempt as a journal entry, so `GET /__sandbox/requests?partner=apna` shows what was sent. */
+  #journal(d: Delivery, a: { url: string; headers: Record<string, string>; target: ApnaTarget; at: number; realAt: number; result: WireResult }, ok: boolean): JournalEntry {
+    const { result } = a
+    const url = new URL(a.url)
+    const statusNote = result.status !== null && !ok && result.error === null ? `answered ${result.status}, not ${this.config.success === '200' ? 'the document\'s 200' : 'a 2xx'}` : null
+    const entry: JournalEntry = {
+      id: this.ctx.journal.nextId(),
+      direction: 'outbound',
+      session: this.ctx.sessionId,
+      partner: 'apna',
+      method: 'POST',
+      path: url.pathname,
+      url: redactUrl(a.url),
+      query: redactQuery(url.searchParams),
+      headers: journalHeaders(a.headers, a.target.auth),
+      body: redactBody(d.body.slice(0, BODY_CAP), 'application/json'),
+      bodyTruncated: d.body.length > BODY_CAP,
+      status: result.status ?? 0,
+      responseHeaders: redactHeaders(Object.entries(result.headers)),
+      responseBody: result.body,
+      responseSize: result.status === null ? null : result.size,
+      durationMs: result.durationMs,
+      at: new Date(a.at).toISOString(),
+      realAt: new Date(a.realAt).toISOString(),
+      fault: null,
+      refusal: null,
+      error: result.timedOut ? `no response within ${formatDuration(this.config.timeout)}${result.status !== null ? ` (status ${result.status} came, the body did not finish)` : ''}` : (result.error ?? statusNote),
+    }
+    this.ctx.journal.add(entry)
+    this.ctx.events.emit('request', entry)
+    return entry
+  }
+
+  #changed(d: Delivery): void {
+    d.updatedAt = this.#now()
+    this.ctx.events.emit('apna.delivery', deliverySummary(d))
+    for (const waiter of [...this.#waiters]) waiter()
+  }
+
+  /** Keeps the log at `logLimit`, dropping the oldest finished deliveries. */
+  #evict(): void {
+    if (this.#deliveries.size <= this.config.logLimit) return
+    for (const [id, d] of this.#deliveries) {
+      if (this.#deliveries.size <= this.config.logLimit) return
+      if (d.state === 'delivered' || d.state === 'failed') this.#deliveries.delete(id)
+    }
+  }
+
+  #now(): string {
+    return new Date(this.ctx.clock.now()).toISOString()
+  }
+}
+
+/** The document's success body: `{ "status": "success", "message": "Lead data received successfully." }`.
+ *  The status field decides; the message may be worded otherwise. */
+export function isDocumentedSuccess(body: string): boolean {
+  try {
+    const parsed: unknown = JSON.parse(body)
+    return typeof parsed === 'object' && parsed !== null && (parsed as { status?: unknown }).status === 'success'
+  } catch {
+    return false
+  }
+}
+
+function firstKiB(text: string): string {
+  const bytes = Buffer.from(text)
+  return bytes.byteLength <= RESPONSE_KEPT ? text : new TextDecoder().decode(bytes.subarray(0, RESPONSE_KEPT))
+}
