@@ -40,7 +40,8 @@ export class Clock {
     private readonly options: ClockOptions = {},
   ) {
     if (options.start !== undefined) this.#offset = options.start - real.now()
-    if (options.frozen) this.#frozenAt = this.now()
+    // Not this.now(): real time may have moved on by a millisecond since the line above.
+    if (options.frozen) this.#frozenAt = options.start ?? real.now()
   }
 
   now(): number {

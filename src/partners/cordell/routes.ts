@@ -1,0 +1,176 @@
+import { Hono, type Context } from 'hono'
+import { refuse, type PartnerEnv } from '../../core/partner.js'
+import { authenticate, clientIp, login } from './auth.js'
+import { CordellFault, methodNotAllowed, unsupportedMediaType } from './errors.js'
+import { actionOf, NS, OPERATIONS, operationNamed, SOAP11_NS, SOAP12_NS, type Operation } from './fields.js'
+import { call, readParams } from './methods.js'
+import { parseContentType, resultEnvelope, SOAP_CONTENT_TYPE, subcodes, wantsJson } from './soap.js'
+import type { CordellStore } from './store.js'
+import { resultJson } from './views.js'
+import { wsdl } from './wsdl.js'
+import { childElements, hasStrayText, parseXml, XmlError, type XmlElement } from './xml.js'
+
+type C = Context<PartnerEnv<CordellStore>>
+
+/** Routes are matched without regard to case or a trailing slash, as IIS matches them. */
+const BY_PATH = new Map<string, Operation>(OPERATIONS.map((op) => [normal(op.path), op]))
+const SERVICE = '/costing'
+const LOGIN = '/costing/login'
+
+function normal(path: string): string {
+  return path.toLowerCase().replace(/\/+$/, '') || '/'
+}
+
+/** The path under the partner's prefix (`/Costing/GetDataset/`), wherever the partner is mounted. */
+function partnerPath(c: C): string {
+  const base = new URL(c.var.baseUrl).pathname.replace(/^\/__s\/[^/]*/, '').replace(/\/$/, '')
+  return c.req.path.startsWith(base) ? c.req.path.slice(base.length) || '/' : c.req.path
+}
+
+export function cordellRoutes() {
+  const app = new Hono<PartnerEnv<CordellStore>>()
+  app.all('*', async (c) => {
+    const path = normal(partnerPath(c))
+    const method = c.req.method
+    if (path === SERVICE && (method === 'GET' || method === 'HEAD')) {
+      const query = [...new URL(c.req.url).searchParams.keys()].map((k) => k.toLowerCase())
+      if (query.includes('wsdl') || query.includes('singlewsdl')) return c.body(wsdl(c.var.baseUrl), 200, { 'content-type': 'text/xml; charset=utf-8' })
+      return c.html(helpPage(c.var.baseUrl))
+    }
+    if (path === LOGIN) {
+      if (method !== 'POST') throw methodNotAllowed(`${method} ${LOGIN}: the login takes POST`)
+      return login(c)
+    }
+    const fixed = BY_PATH.get(path)
+    if (fixed || path === SERVICE) {
+      if (method !== 'POST') throw methodNotAllowed(`${method} on a SOAP endpoint: only POST is allowed`)
+      return soap(c, fixed)
+    }
+    refuse(c, `no Cordell resource ${method} ${path}`)
+    return c.json(
+      { error: `No Cordell resource at ${partnerPath(c)}. The service is at /Costing (WSDL: /Costing?wsdl), the login at POST /Costing/Login, the methods at ${OPERATIONS.map((o) => o.path).join(', ')}.` },
+      404,
+    )
+  })
+  return app
+}
+
+/** One SOAP 1.2 call: at a method's own URL (`fixed`) or at the service address, which dispatches on the
+ *  body element. */
+async function soap(c: C, fixed: Operation | undefined): Promise<Response> {
+  const header = c.req.header('content-type')
+  const type = parseContentType(header)
+  if (type.type !== 'application/soap+xml') {
+    const hint = type.type === 'text/xml' ? ' (text/xml is SOAP 1.1; this service speaks SOAP 1.2)' : ''
+    throw unsupportedMediaType(`Content-Type "${header ?? '(none)'}" is not application/soap+xml${hint}`)
+  }
+  if (type.params.charset !== undefined && !/^utf-?8$/i.test(type.params.charset)) {
+    throw unsupportedMediaType(`charset "${type.params.charset}" is not utf-8`)
+  }
+  const store = c.var.state
+  const accept = c.req.header('accept')
+  const ip = clientIp(c)
+  let user: string | null = null
+  let method = fixed?.name ?? '(unknown)'
+  let params: Record<string, string> = {}
+  try {
+    const envelope = readEnvelope(await c.req.arrayBuffer(), accept)
+    const op = resolve(envelope.operation, fixed, type.params.action, accept)
+    method = op.name
+    const caller = authenticate(c, envelope.header)
+    user = caller.user.username
+    params = readParams(op, envelope.operation, accept)
+    const done = call(store, caller.user, op.name, params, accept)
+    store.audit({ user, ip, method, parameters: params, mode: done.mode, since: done.since, records: done.records, outcome: 'ok' })
+    if (wantsJson(accept)) return c.json(resultJson(done.result))
+    return c.body(resultEnvelope(op.name, done.result), 200, { 'content-type': SOAP_CONTENT_TYPE })
+  } catch (error) {
+    if (error instanceof CordellFault) {
+      const f = error.fault
+      store.audit({ user, ip, method, parameters: params, mode: null, since: null, records: 0, outcome: `fault ${f.code}${f.subcode ? ` ${f.subcode.prefix}:${f.subcode.local}` : ''}: ${error.message}` })
+    }
+    throw error
+  }
+}
+
+interface Envelope {
+  header: XmlElement | undefined
+  operation: XmlElement
+}
+
+function readEnvelope(bytes: ArrayBuffer, accept: string | undefined): Envelope {
+  const invalid = (reason: string, why = reason) => new CordellFault({ code: 'Sender', subcode: subcodes.invalidEnvelope, reason }, accept, why)
+  let text: string
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    throw new CordellFault({ code: 'Sender', subcode: subcodes.malformedXml, reason: 'The message is not valid UTF-8.' }, accept, 'body is not UTF-8')
+  }
+  let root: XmlElement
+  try {
+    root = parseXml(text)
+  } catch (error) {
+    if (!(error instanceof XmlError)) throw error
+    const subcode = error.kind === 'dtd' || error.kind === 'entity' ? subcodes.dtdProhibited : subcodes.malformedXml
+    throw new CordellFault({ code: 'Sender', subcode, reason: `The message could not be read as XML: ${error.message}.` }, accept, `bad XML: ${error.message}`)
+  }
+  if (root.local === 'Envelope' && root.ns === SOAP11_NS) {
+    // SOAP 1.2 part 1, 5.4.7: another envelope version is a VersionMismatch.
+    throw new CordellFault(
+      { code: 'VersionMismatch', reason: `The envelope is SOAP 1.1 (${SOAP11_NS}); this service speaks SOAP 1.2 (${SOAP12_NS}).` },
+      accept,
+      'SOAP 1.1 envelope sent as application/soap+xml',
+    )
+  }
+  if (root.local !== 'Envelope' || root.ns !== SOAP12_NS) {
+    throw invalid(`The root element is {${root.ns}}${root.local}; a SOAP 1.2 message is an Envelope in ${SOAP12_NS}.`)
+  }
+  if (hasStrayText(root)) throw invalid('The Envelope holds text; it may hold only a Header and a Body.')
+  const parts = childElements(root)
+  const misplaced = parts.find((p) => p.ns !== SOAP12_NS || (p.local !== 'Header' && p.local !== 'Body'))
+  if (misplaced) throw invalid(`The Envelope holds <${misplaced.name}>; it may hold only a Header and a Body.`)
+  const header = parts[0]?.local === 'Header' ? parts[0] : undefined
+  const body = parts[header ? 1 : 0]
+  if (!body || body.local !== 'Body' || parts.length !== (header ? 2 : 1)) throw invalid('The Envelope must hold an optional Header, then exactly one Body.')
+  if (hasStrayText(body)) throw invalid('The Body holds text; it must hold the method element.')
+  const ops = childElements(body)
+  if (ops.length !== 1) throw invalid(`The Body holds ${ops.length} elements; it must hold exactly one, the method (${OPERATIONS.map((o) => o.name).join(', ')}).`)
+  return { header, operation: ops[0]! }
+}
+
+/** Which method the message asks for, checked against the URL it came to and the `action` parameter. */
+function resolve(el: XmlElement, fixed: Operation | undefined, action: string | undefined, accept: string | undefined): Operation {
+  const named = el.ns === NS ? operationNamed(el.local) : undefined
+  const notSupported = (detail: string) =>
+    new CordellFault(
+      {
+        code: 'Sender',
+        subcode: subcodes.actionNotSupported,
+        // WCF's words for a ContractFilter mismatch, then what exactly did not match.
+        reason:
+          `The message with Action '${action ?? ''}' cannot be processed at the receiver, due to a ContractFilter mismatch at the EndpointDispatcher. ` +
+          'This may be because of either a contract mismatch (mismatched Actions between sender and receiver) or a binding/security mismatch between the sender and the receiver. ' +
+          `Check that sender and receiver have the same contract and the same binding (including security requirements, e.g. Message, Transport, None). ${detail}`,
+      },
+      accept,
+      detail,
+    )
+  if (!named) {
+    const known = OPERATIONS.map((o) => o.name).join(', ')
+    throw notSupported(el.ns === NS || !operationNamed(el.local)
+      ? `The body element ${el.local} is not a method of this service (${known}).`
+      : `The body element ${el.local} is in namespace "${el.ns}"; the methods are in ${NS}.`)
+  }
+  if (fixed && named !== fixed) throw notSupported(`The body element ${named.name} was sent to the URL of ${fixed.name} (${fixed.path}).`)
+  if (action && action !== actionOf(named.name)) throw notSupported(`The action for ${named.name} is ${actionOf(named.name)}.`)
+  return named
+}
+
+function helpPage(rawBase: string): string {
+  const base = rawBase.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`)
+  const rows = OPERATIONS.map((o) => `<li><b>${o.name}</b>: POST ${base}${o.path} (action "${actionOf(o.name)}")</li>`).join('')
+  return `<!doctype html><html><head><title>Costing Service</title></head><body><h1>Costing Service</h1>
+<p>A SOAP 1.2 service (Content-Type: application/soap+xml). Service description: <a href="${base}/Costing?wsdl">${base}/Costing?wsdl</a>.</p>
+<p>Log in with POST ${base}/Costing/Login ({"UserName": "...", "Password": "..."}); send the token in the AuthHeader SOAP header or as Authorization: Bearer.</p>
+<ul>${rows}</ul></body></html>`
+}

@@ -1,0 +1,499 @@
+import type { PartnerContext } from '../../core/partner.js'
+import type { Random } from '../../core/random.js'
+import {
+  addedWords, categoryAt, createdAt, datasetAt, entryAt, ingredientAt, itemAt, money, priceAt, revised, withTotals, type Values,
+} from './fixtures.js'
+import type { ChangeInput, CordellConfig, CordellUser, Table } from './schema.js'
+
+/** One session's Cordell costing database: the six tables with soft deletes, the access tokens, the
+ *  last-download marks that make deltas, and the audit trail.
+ *
+ *  Every change takes the next number of a change sequence and stamps its row with it. A download
+ *  records the sequence (and the session time) it saw; the next download returns the rows whose stamp is
+ *  higher. That is the document's "additions and updates made between" two calls, ordered by the
+ *  database rather than by the clock, so two changes in the same millisecond (a frozen test clock) are
+ *  never lost.
+ *
+ *  LIMITATIONS: licences are per dataset only (the document's "platform" is not modelled); a deleted
+ *  row stays deleted (no undelete); parent ids of a row (ENTRYID of an item, …) cannot be modified. */
+
+export interface Row {
+  table: Table
+  id: number
+  /** The dataset an entry, item, ingredient or price belongs to. */
+  dataset: number | undefined
+  /** The document's fields, except status and dates, which come from the fields below. */
+  values: Values
+  created: number
+  modified: number | undefined
+  deleted: number | undefined
+  /** The change sequence number of the row's last change; 0 for rows as the scenario made them. */
+  seq: number
+  tipCreated?: number
+  tipModified?: number
+}
+
+export interface Token {
+  token: string
+  user: string
+  issued: number
+  expires: number
+  ip: string
+}
+
+export interface DownloadMark {
+  user: string
+  method: string
+  dataset: number | undefined
+  at: number
+  seq: number
+}
+
+export interface AuditRow {
+  id: number
+  at: string
+  user: string | null
+  ip: string
+  method: string
+  parameters: Record<string, string>
+  /** `full` (first call), `complete` (COMPLETESET=1), `delta` (changes since `since`), or `lookup`. */
+  mode: 'full' | 'complete' | 'delta' | 'lookup' | null
+  since: string | null
+  records: number
+  outcome: string
+}
+
+export interface Applied {
+  op: ChangeInput['op']
+  table: Table
+  id: number
+}
+
+export class ChangeError extends Error {}
+
+const KEY: Record<Table, string> = {
+  datasets: 'DATASETID', categories: 'CATEGORYID', entries: 'ENTRYID', items: 'ITEMID', ingredients: 'ID', prices: 'PRICESUMMARYID',
+}
+
+/** What `add` needs (parents) and what `modify` may set, per table. */
+const PARENTS: Record<Table, readonly string[]> = {
+  datasets: [],
+  categories: [],
+  entries: ['DATASETID', 'CATEGORYID'],
+  items: ['ENTRYID'],
+  ingredients: ['ITEMID', 'INGREDIENTID'],
+  prices: ['ITEMID', 'REGIONID', 'PRICESECTORID'],
+}
+const EDITABLE: Record<Table, readonly string[]> = {
+  datasets: ['NAME'],
+  categories: ['CODE', 'DESCRIPTION', 'LINENO', 'TIPDESCRIPTION'],
+  entries: ['TYPE', 'CODE', 'DESCRIPTION', 'RECIPETYPEID', 'COMPONENTTYPE'],
+  items: ['ITEMCODE', 'DESCRIPTION', 'WORKAREA', 'UNITMEASURE'],
+  ingredients: ['QUANTITY'],
+  prices: ['LABOUR', 'MATERIAL', 'PLANT', 'SUBCONTRACT', 'ADJUSTMENTPERCENTAGE'],
+}
+const INT_FIELDS = new Set(['DATASETID', 'CATEGORYID', 'ENTRYID', 'ITEMID', 'INGREDIENTID', 'REGIONID', 'PRICESECTORID'])
+const MONEY_FIELDS = new Set(['LABOUR', 'MATERIAL', 'PLANT', 'SUBCONTRACT'])
+
+/** Which child rows a soft delete takes with it: [child table, the child's field naming the parent]. */
+const CASCADE: Partial<Record<Table, readonly (readonly [Table, string])[]>> = {
+  datasets: [['entries', 'DATASETID']],
+  categories: [['entries', 'CATEGORYID']],
+  entries: [['items', 'ENTRYID']],
+  items: [['ingredients', 'ITEMID'], ['ingredients', 'INGREDIENTID'], ['prices', 'ITEMID']],
+}
+/** Fields indexed to find children and lookups quickly. */
+const INDEXED: Record<Table, readonly string[]> = {
+  datasets: [],
+  categories: [],
+  entries: ['DATASETID', 'CATEGORYID'],
+  items: ['ENTRYID'],
+  ingredients: ['ITEMID', 'INGREDIENTID'],
+  prices: ['ITEMID'],
+}
+
+export class CordellStore {
+  readonly users: ReadonlyMap<string, CordellUser>
+  readonly tokenTtl: number
+  #tables = new Map<Table, Map<number, Row>>()
+  #index = new Map<string, Row[]>()
+  #nextId = new Map<Table, number>()
+  #seq = 0
+  #tokens = new Map<string, Token>()
+  #marks = new Map<string, DownloadMark>()
+  #audit: AuditRow[] = []
+  #auditSeq = 0
+  #changes: Random
+
+  constructor(
+    readonly config: CordellConfig,
+    readonly ctx: PartnerContext,
+  ) {
+    this.users = new Map(config.users.map((u) => [u.username, u]))
+    this.tokenTtl = config.tokenTtl
+    this.#changes = ctx.random.fork('changes')
+    this.#generate()
+  }
+
+  get now(): number {
+    return this.ctx.clock.now()
+  }
+
+  // ---- data ----------------------------------------------------------------------------------------
+
+  #generate(): void {
+    const seed = this.ctx.seed
+    const asOf = Date.parse(this.config.dataAsOf)
+    const born = (table: Table, index: number) => createdAt(seed, table, index, asOf)
+    const datasets: Values[] = []
+    for (let i = 0; i < this.config.datasets.generate; i++) datasets.push(datasetAt(seed, i))
+    let nextDs = this.config.datasets.generate
+    for (const r of this.config.datasets.records) {
+      const id = r.DATASETID ?? nextDs + 1
+      nextDs = Math.max(nextDs, id)
+      datasets.push({ DATASETID: id, NAME: r.NAME })
+    }
+    const categories: Values[] = []
+    for (let i = 0; i < this.config.categories.generate; i++) categories.push(categoryAt(seed, i))
+    let nextCat = this.config.categories.generate
+    for (const r of this.config.categories.records) {
+      const id = r.CATEGORYID ?? nextCat + 1
+      nextCat = Math.max(nextCat, id)
+      const v: Values = { CATEGORYID: id, CODE: r.CODE ?? String(id).padStart(2, '0'), DESCRIPTION: r.DESCRIPTION, LINENO: r.LINENO ?? String(id * 10) }
+      if (r.TIPDESCRIPTION !== undefined) Object.assign(v, { TIPID: 1_000 + id, TIPDESCRIPTION: r.TIPDESCRIPTION })
+      categories.push(v)
+    }
+    datasets.forEach((v, i) => this.#insert('datasets', v, undefined, born('datasets', i), 0))
+    categories.forEach((v, i) => {
+      const row = this.#insert('categories', v, undefined, born('categories', i), 0)
+      if (v.TIPID !== undefined) row.tipCreated = row.created
+    })
+
+    let e = 0
+    let it = 0
+    let ing = 0
+    let pr = 0
+    for (const ds of datasets) {
+      const dsId = ds.DATASETID as number
+      for (const cat of categories) {
+        for (let k = 0; k < this.config.entriesPerCategory; k++, e++) {
+          const entry = entryAt(seed, e, cat, k)
+          this.#insert('entries', { ...entry, DATASETID: dsId }, dsId, born('entries', e), 0)
+          const items: Values[] = []
+          for (let j = 0; j < this.config.itemsPerEntry; j++, it++) {
+            const item = itemAt(seed, it, entry, j)
+            items.push(item)
+            this.#insert('items', item, dsId, born('items', it), 0)
+            for (const region of this.config.regions) {
+              for (const sector of this.config.sectors) {
+                this.#insert('prices', priceAt(seed, pr, item, dsId, region, sector), dsId, born('prices', pr), 0)
+                pr++
+              }
+            }
+          }
+          // The first item of an entry is its recipe; the others are its component items.
+          for (const component of items.slice(1)) {
+            this.#insert('ingredients', ingredientAt(seed, ing, items[0]!, component), dsId, born('ingredients', ing), 0)
+            ing++
+          }
+        }
+      }
+    }
+  }
+
+  #table(table: Table): Map<number, Row> {
+    let t = this.#tables.get(table)
+    if (!t) this.#tables.set(table, (t = new Map()))
+    return t
+  }
+
+  #insert(table: Table, values: Values, dataset: number | undefined, created: number, seq: number): Row {
+    const id = values[KEY[table]] as number
+    const row: Row = { table, id, dataset, values, created, modified: undefined, deleted: undefined, seq }
+    this.#table(table).set(id, row)
+    this.#nextId.set(table, Math.max(this.#nextId.get(table) ?? 1, id + 1))
+    for (const field of INDEXED[table]) {
+      const key = `${table}:${field}:${values[field]}`
+      let list = this.#index.get(key)
+      if (!list) this.#index.set(key, (list = []))
+      list.push(row)
+    }
+    return row
+  }
+
+  get(table: Table, id: number): Row | undefined {
+    return this.#table(table).get(id)
+  }
+
+  /** Rows of `table` whose indexed `field` is `value`. */
+  childrenOf(table: Table, field: string, value: number): readonly Row[] {
+    return this.#index.get(`${table}:${field}:${value}`) ?? []
+  }
+
+  rows(table: Table): IterableIterator<Row> {
+    return this.#table(table).values()
+  }
+
+  /** The live rows (first download, COMPLETESET=1), or every row changed after `since` (deleted ones too). */
+  select(table: Table, since: number | undefined, filter: (row: Row) => boolean = () => true): Row[] {
+    const out: Row[] = []
+    for (const row of this.rows(table)) {
+      if (since === undefined ? row.deleted !== undefined : row.seq <= since) continue
+      if (filter(row)) out.push(row)
+    }
+    return out
+  }
+
+  // ---- delta marks -----------------------------------------------------------------------------------
+
+  mark(user: string, method: string, dataset?: number): DownloadMark | undefined {
+    return this.#marks.get(markKey(user, method, dataset))
+  }
+
+  /** Records that `user` downloaded `method` now: the next call returns what changed after this. */
+  recordDownload(user: string, method: string, dataset?: number): DownloadMark {
+    const mark = { user, method, dataset, at: this.now, seq: this.#seq }
+    this.#marks.set(markKey(user, method, dataset), mark)
+    return mark
+  }
+
+  marks(): DownloadMark[] {
+    return [...this.#marks.values()]
+  }
+
+  /** Forgets download marks (all, or one user's), so the next call is a first call again. */
+  forgetMarks(user?: string): number {
+    let n = 0
+    for (const [key, mark] of this.#marks) {
+      if (user === undefined || mark.user === user) {
+        this.#marks.delete(key)
+        n++
+      }
+    }
+    return n
+  }
+
+  // ---- tokens ----------------------------------------------------------------------------------------
+
+  /** A new token on every login: a user may hold several, from different places, at once (seed 004). */
+  issueToken(user: string, ip: string): Token {
+    const now = this.now
+    // Tokens expired for over a week are forgotten, so an endless test run stays bounded.
+    for (const [key, t] of this.#tokens) if (t.expires < now - 7 * 86_400_000) this.#tokens.delete(key)
+    const token: Token = { token: guid(this.ctx.random), user, issued: now, expires: now + this.tokenTtl, ip }
+    this.#tokens.set(token.token, token)
+    return token
+  }
+
+  token(value: string): Token | undefined {
+    return this.#tokens.get(value)
+  }
+
+  // ---- audit -----------------------------------------------------------------------------------------
+
+  audit(row: Omit<AuditRow, 'id' | 'at'>): AuditRow {
+    const entry = { id: ++this.#auditSeq, at: iso(this.now), ...row }
+    this.#audit.push(entry)
+    if (this.#audit.length > this.config.auditLimit) this.#audit.splice(0, this.#audit.length - this.config.auditLimit)
+    return entry
+  }
+
+  auditTrail(): readonly AuditRow[] {
+    return this.#audit
+  }
+
+  // ---- changes ---------------------------------------------------------------------------------------
+
+  /** Applies one change; throws ChangeError saying what is wrong, having changed nothing. */
+  apply(change: ChangeInput): Applied[] {
+    const { op, table } = change
+    if (op === 'add') {
+      const n = change.count ?? 1
+      const made: Applied[] = []
+      for (let i = 0; i < n; i++) made.push({ op, table, id: this.#add(table, change.values ?? {}, change.dataset).id })
+      return made
+    }
+    const targets = change.id !== undefined ? [this.#live(table, change.id)] : this.#pick(table, change.count!, change.dataset)
+    if (op === 'modify') {
+      if (change.values) this.#checkFields(table, change.values, EDITABLE[table], 'modify')
+      for (const row of targets) this.#modify(row, change.values)
+    } else {
+      for (const row of targets) this.#delete(row)
+    }
+    return targets.map((row) => ({ op, table, id: row.id }))
+  }
+
+  #live(table: Table, id: number): Row {
+    const row = this.get(table, id)
+    if (!row) throw new ChangeError(`${table} has no row ${KEY[table]}=${id}`)
+    if (row.deleted !== undefined) throw new ChangeError(`${table} row ${KEY[table]}=${id} was deleted at ${iso(row.deleted)}`)
+    return row
+  }
+
+  #pick(table: Table, count: number, dataset: number | undefined): Row[] {
+    const live = this.select(table, undefined, (r) => dataset === undefined || (table === 'datasets' ? r.id === dataset : r.dataset === dataset))
+    if (live.length < count) throw new ChangeError(`${table} has ${live.length} live row${live.length === 1 ? '' : 's'}${dataset !== undefined ? ` in dataset ${dataset}` : ''}; cannot pick ${count}`)
+    // A partial Fisher-Yates on the session's own change stream: the same scenario picks the same rows.
+    for (let i = 0; i < count; i++) {
+      const j = this.#changes.int(i, live.length - 1)
+      ;[live[i], live[j]] = [live[j]!, live[i]!]
+    }
+    return live.slice(0, count)
+  }
+
+  #checkFields(table: Table, values: Record<string, string | number>, allowed: readonly string[], op: string): void {
+    for (const [key, value] of Object.entries(values)) {
+      if (!allowed.includes(key)) throw new ChangeError(`${op} ${table}: ${key} cannot be set; use ${allowed.join(', ') || '(nothing)'}`)
+      if (INT_FIELDS.has(key) && !Number.isInteger(Number(value))) throw new ChangeError(`${op} ${table}: ${key} must be an integer id`)
+      if (MONEY_FIELDS.has(key) && !Number.isFinite(Number(value))) throw new ChangeError(`${op} ${table}: ${key} must be an amount such as 123.45`)
+      if (key === 'ADJUSTMENTPERCENTAGE' && !Number.isFinite(Number(value))) throw new ChangeError(`${op} ${table}: ADJUSTMENTPERCENTAGE must be a number`)
+    }
+  }
+
+  #bump(row: Row): void {
+    row.seq = ++this.#seq
+    row.modified = this.now
+  }
+
+  #modify(row: Row, values: Record<string, string | number> | undefined): void {
+    const set = values ?? this.#generatedEdit(row)
+    for (const [key, value] of Object.entries(set)) {
+      row.values[key] = MONEY_FIELDS.has(key) ? Number(value).toFixed(2) : key === 'ADJUSTMENTPERCENTAGE' ? Number(value).toFixed(1) : String(value)
+    }
+    if (row.table === 'prices') row.values = withTotals(row.values)
+    if (row.table === 'categories' && 'TIPDESCRIPTION' in set) {
+      if (row.values.TIPID === undefined) {
+        row.values.TIPID = 1_000 + row.id
+        row.tipCreated = this.now
+      } else row.tipModified = this.now
+    }
+    this.#bump(row)
+    // Ingredients and prices repeat an item's code, description and unit: they change with it.
+    if (row.table === 'items') {
+      for (const ing of this.childrenOf('ingredients', 'INGREDIENTID', row.id)) {
+        if (ing.deleted !== undefined) continue
+        Object.assign(ing.values, { INGREDIENTITEMCODE: row.values.ITEMCODE, DESCRIPTION: row.values.DESCRIPTION, UNITMEASURE: row.values.UNITMEASURE })
+        this.#bump(ing)
+      }
+      if ('ITEMCODE' in set) {
+        for (const price of this.childrenOf('prices', 'ITEMID', row.id)) {
+          if (price.deleted !== undefined) continue
+          price.values.ITEMCODE = row.values.ITEMCODE!
+          this.#bump(price)
+        }
+      }
+    }
+  }
+
+  /** What `modify` without values changes: a revised description, or a price that moved. */
+  #generatedEdit(row: Row): Values {
+    switch (row.table) {
+      case 'datasets':
+        return { NAME: revised(String(row.values.NAME)) }
+      case 'ingredients':
+        return { QUANTITY: (Number(row.values.QUANTITY) * 1.1).toFixed(2) }
+      case 'prices':
+        // Material moves by -5% to +15%, as cost guides are re-priced.
+        return { MATERIAL: money(Math.round(Number(row.values.MATERIAL) * (95 + this.#changes.int(0, 20)))) }
+      default:
+        return { DESCRIPTION: revised(String(row.values.DESCRIPTION)) }
+    }
+  }
+
+  #delete(row: Row): void {
+    if (row.deleted !== undefined) return
+    row.deleted = this.now
+    row.seq = ++this.#seq
+    for (const [child, field] of CASCADE[row.table] ?? []) {
+      for (const c of this.childrenOf(child, field, row.id)) this.#delete(c)
+    }
+  }
+
+  #add(table: Table, given: Record<string, string | number>, dataset: number | undefined): Row {
+    this.#checkFields(table, given, [...PARENTS[table], ...EDITABLE[table]], 'add')
+    const words = addedWords(this.#changes)
+    const id = this.#nextId.get(table) ?? 1
+    const parent = (t: Table, field: string, pick: () => Row): Row => {
+      if (given[field] === undefined) return pick()
+      return this.#live(t, Number(given[field]))
+    }
+    const anyLive = (t: Table, filter: (r: Row) => boolean = () => true) => {
+      const live = this.select(t, undefined, (r) => (dataset === undefined || (t === 'datasets' ? r.id === dataset : r.dataset === dataset)) && filter(r))
+      if (live.length === 0) throw new ChangeError(`add ${table}: no live ${t}${dataset !== undefined ? ` in dataset ${dataset}` : ''} to attach it to; give ${PARENTS[table].join(', ')}`)
+      return live[this.#changes.int(0, live.length - 1)]!
+    }
+    const pick = <T extends string | number>(field: string, fallback: T): string | number => given[field] ?? fallback
+    let values: Values
+    let ds: number | undefined
+    switch (table) {
+      case 'datasets':
+        values = { DATASETID: id, NAME: String(pick('NAME', `Cordell Cost Guide ${id}`)) }
+        break
+      case 'categories':
+        values = { CATEGORYID: id, CODE: String(pick('CODE', String(id).padStart(2, '0'))), DESCRIPTION: String(pick('DESCRIPTION', words.trade)), LINENO: String(pick('LINENO', String(id * 10))) }
+        if (given.TIPDESCRIPTION !== undefined) Object.assign(values, { TIPID: 1_000 + id, TIPDESCRIPTION: String(given.TIPDESCRIPTION) })
+        break
+      case 'entries': {
+        const d = parent('datasets', 'DATASETID', () => anyLive('datasets'))
+        const cat = parent('categories', 'CATEGORYID', () => anyLive('categories'))
+        ds = d.id
+        values = {
+          ENTRYID: id, CATEGORYID: cat.id, TYPE: String(pick('TYPE', 'Recipe')), CODE: String(pick('CODE', `${cat.values.CODE}.${id}`)),
+          DESCRIPTION: String(pick('DESCRIPTION', `${cat.values.DESCRIPTION} - ${words.description.toLowerCase()}`)),
+          RECIPETYPEID: String(pick('RECIPETYPEID', '1')), COMPONENTTYPE: String(pick('COMPONENTTYPE', 'Composite')), DATASETID: d.id,
+        }
+        break
+      }
+      case 'items': {
+        const entry = parent('entries', 'ENTRYID', () => anyLive('entries'))
+        ds = entry.dataset
+        values = {
+          ITEMID: id, ENTRYID: entry.id, CATEGORYID: entry.values.CATEGORYID!, ITEMCODE: String(pick('ITEMCODE', `${entry.values.CODE}.${id}`)),
+          DESCRIPTION: String(pick('DESCRIPTION', words.description)), WORKAREA: String(pick('WORKAREA', words.area)), UNITMEASURE: String(pick('UNITMEASURE', words.unit)),
+        }
+        break
+      }
+      case 'ingredients': {
+        const recipe = parent('items', 'ITEMID', () => anyLive('items'))
+        const component = parent('items', 'INGREDIENTID', () => anyLive('items', (r) => r.dataset === recipe.dataset && r.id !== recipe.id))
+        if (component.dataset !== recipe.dataset) throw new ChangeError(`add ingredients: item ${component.id} is in dataset ${component.dataset}, the recipe ${recipe.id} in ${recipe.dataset}`)
+        if (component.id === recipe.id) throw new ChangeError('add ingredients: an item cannot be its own ingredient')
+        ds = recipe.dataset
+        values = ingredientAt(this.ctx.seed, id - 1, recipe.values, component.values)
+        values.ID = id
+        if (given.QUANTITY !== undefined) values.QUANTITY = String(given.QUANTITY)
+        break
+      }
+      case 'prices': {
+        const item = parent('items', 'ITEMID', () => anyLive('items'))
+        const region = Number(pick('REGIONID', this.#changes.pick(this.config.regions)))
+        const sector = Number(pick('PRICESECTORID', this.#changes.pick(this.config.sectors)))
+        const taken = this.childrenOf('prices', 'ITEMID', item.id).some((p) => p.deleted === undefined && p.values.REGIONID === region && p.values.PRICESECTORID === sector)
+        if (taken) throw new ChangeError(`add prices: item ${item.id} already has a price for region ${region}, sector ${sector}; modify it, or delete it first`)
+        ds = item.dataset
+        values = priceAt(this.ctx.seed, id - 1 + 7_919, item.values, item.dataset!, region, sector)
+        values.PRICESUMMARYID = id
+        for (const k of EDITABLE.prices) if (given[k] !== undefined) values[k] = k === 'ADJUSTMENTPERCENTAGE' ? Number(given[k]).toFixed(1) : Number(given[k]).toFixed(2)
+        values = withTotals(values)
+        break
+      }
+    }
+    const row = this.#insert(table, values, ds, this.now, ++this.#seq)
+    if (table === 'categories' && values.TIPID !== undefined) row.tipCreated = row.created
+    return row
+  }
+}
+
+function markKey(user: string, method: string, dataset: number | undefined): string {
+  return `${user}\u0000${method}\u0000${dataset ?? ''}`
+}
+
+export function iso(ms: number): string {
+  return new Date(ms).toISOString()
+}
+
+/** A .NET Guid.NewGuid() look, drawn from the session's seeded stream. */
+function guid(r: Random): string {
+  const hex = Array.from({ length: 32 }, () => r.int(0, 15).toString(16)).join('')
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[r.int(0, 3)]}${hex.slice(17, 20)}-${hex.slice(20)}`
+}

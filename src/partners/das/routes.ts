@@ -1,0 +1,144 @@
+import { Hono, type Context, type MiddlewareHandler, type Next } from 'hono'
+import type { z } from 'zod'
+import type { PartnerEnv } from '../../core/partner.js'
+import { zodValidator } from '../../core/validate.js'
+import { requires, tokenHandler } from './auth.js'
+import { jsonBody, methodNotAllowed, notFound, onInvalid } from './errors.js'
+import type { GenericRow } from './fixtures.js'
+import {
+  accountEventInput,
+  agreementEventInput,
+  apprenticeshipBulkInput,
+  apprenticeshipEventInput,
+  byDateRangeQuery,
+  byResourceQuery,
+  genericEventInput,
+  sinceEventQuery,
+  streamQuery,
+  type AccountInput,
+  type AgreementInput,
+  type ApprenticeshipInput,
+  type GenericInput,
+  type GenericQuery,
+  type StreamQuery,
+} from './schema.js'
+import { apprenticeshipRow, type DasEvent, type DasStore, type EventStream } from './store.js'
+import { accountView, agreementView, apprenticeshipView, genericEcho, genericView, listJson } from './views.js'
+import { writeNetJson } from './net-json.js'
+
+type Env = PartnerEnv<DasStore>
+type C = Context<Env>
+/** A middleware or the final handler of a route. */
+type Step = (c: C, next: Next) => Response | Promise<Response | void>
+
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' }
+
+/** The route as the service spells it, and as most clients will: lower case (Web API matches routes
+ *  ignoring case) and with the trailing slash the document's own examples use. */
+function paths(path: string): string[] {
+  return [...new Set([path, `${path}/`, path.toLowerCase(), `${path.toLowerCase()}/`])]
+}
+
+const query = <S extends z.ZodType>(schema: S) => zodValidator('query', schema, onInvalid('query')) as unknown as Step
+const body = <S extends z.ZodType>(parameter: string, schema: S): Step[] => [jsonBody(parameter) as Step, zodValidator('json', schema, onInvalid(parameter)) as unknown as Step]
+
+const page = (q: { pageSize: number; pageNumber: number }) => ({ offset: q.pageSize * (q.pageNumber - 1), size: q.pageSize })
+
+/** The repositories' two queries: by Id when fromEventId > 0, else by date; dates were still parsed and
+ *  validated (the orchestrator does it before choosing). */
+function read<R>(stream: EventStream<R>, q: StreamQuery): DasEvent<R>[] {
+  return q.fromEventId > 0 ? stream.sinceId(q.fromEventId, page(q)) : stream.between(q.from, q.to, page(q))
+}
+
+/** SQL Server's default collation (SQL_Latin1_General_CP1_CI_AS): equal ignoring case and trailing spaces. */
+const sqlEquals = (a: string | null, b: string) => a !== null && a.replace(/ +$/, '').toLowerCase() === b.replace(/ +$/, '').toLowerCase()
+
+/** CreatedAtRoute("GetAll…Events", new {}, default(…)): 201, the list's absolute URL, a JSON null. */
+function created(c: C, listPath: string): Response {
+  c.header('Location', `${c.var.baseUrl}${listPath}`)
+  return c.body('null', 201, JSON_TYPE)
+}
+
+export function dasRoutes(): Hono<Env> {
+  const app = new Hono<Env>()
+  app.use('*', tokenHandler((c) => (c as C).var.state.config))
+  const allowed = new Map<string, string[]>()
+  /** Registers the handlers under every spelling of the path, and remembers the method for the 405s. */
+  const route = (method: 'GET' | 'POST', path: string, ...handlers: Step[]) => {
+    for (const p of paths(path)) app.on(method, p, ...(handlers as [MiddlewareHandler<Env>]))
+    allowed.set(path, [...(allowed.get(path) ?? []), method])
+  }
+
+  // HealthCheckController: no [Authorize], Ok() with no body (a bad token is still a 400, above).
+  route('GET', '/api/HealthCheck', (c) => c.body(null, 200))
+
+  // ApprenticeshipEventsController
+  const apprenticeships = '/api/events/apprenticeships'
+  route('GET', apprenticeships, requires('ReadApprenticeshipEvent'), query(streamQuery), (c) =>
+    c.body(listJson(read(c.var.state.streams.apprenticeships, valid<StreamQuery>(c, 'query')), apprenticeshipView), 200, JSON_TYPE),
+  )
+  route('POST', apprenticeships, requires('StoreApprenticeshipEvent'), ...body('request', apprenticeshipEventInput), (c) => {
+    const { state } = c.var
+    state.streams.apprenticeships.append(apprenticeshipRow(valid<ApprenticeshipInput>(c, 'json'), state.config.trainingTypeNumbers), state.now())
+    return created(c, apprenticeships)
+  })
+  route('POST', `${apprenticeships}/bulk`, requires('StoreApprenticeshipEvent'), ...body('events', apprenticeshipBulkInput), (c) => {
+    const { state } = c.var
+    const now = state.now()
+    for (const input of valid<ApprenticeshipInput[]>(c, 'json')) {
+      state.streams.apprenticeships.append(apprenticeshipRow(input, state.config.trainingTypeNumbers), now)
+    }
+    return created(c, apprenticeships)
+  })
+
+  // AgreementEventsController (its route is "engagements") and AccountEventsController
+  const engagements = '/api/events/engagements'
+  route('GET', engagements, requires('ReadAgreementEvent'), query(streamQuery), (c) =>
+    c.body(listJson(read(c.var.state.streams.engagements, valid<StreamQuery>(c, 'query')), agreementView), 200, JSON_TYPE),
+  )
+  route('POST', engagements, requires('StoreAgreementEvent'), ...body('request', agreementEventInput), (c) => {
+    c.var.state.streams.engagements.append(valid<AgreementInput>(c, 'json'), c.var.state.now())
+    return created(c, engagements)
+  })
+  const accounts = '/api/events/accounts'
+  route('GET', accounts, requires('ReadAccountEvent'), query(streamQuery), (c) =>
+    c.body(listJson(read(c.var.state.streams.accounts, valid<StreamQuery>(c, 'query')), accountView), 200, JSON_TYPE),
+  )
+  route('POST', accounts, requires('StoreAccountEvent'), ...body('request', accountEventInput), (c) => {
+    c.var.state.streams.accounts.append(valid<AccountInput>(c, 'json'), c.var.state.now())
+    return created(c, accounts)
+  })
+
+  // GenericEventController
+  route('POST', '/api/events/create', requires('WriteGenericEvent'), ...body('event', genericEventInput), (c) => {
+    const input = valid<GenericInput>(c, 'json')
+    c.var.state.streams.generic.append({ Type: input.Type, Payload: input.Payload, ResourceType: input.ResourceType, ResourceId: input.ResourceId }, c.var.state.now())
+    // Created("GetSinceEvent", @event): a relative Location, and the bound event echoed.
+    c.header('Location', 'GetSinceEvent')
+    return c.body(writeNetJson(genericEcho(input)), 201, JSON_TYPE)
+  })
+  const generic = (c: C, filter: (e: DasEvent<GenericRow>, q: GenericQuery) => boolean) => {
+    const q = valid<GenericQuery>(c, 'query')
+    // The stored procedures all ORDER BY CreatedOn, GetGenericEventsSinceEvent included.
+    const events = c.var.state.streams.generic.between(q.from ?? -Infinity, q.to ?? Infinity, page(q), (e) => filter(e, q))
+    return c.body(listJson(events, genericView), 200, JSON_TYPE)
+  }
+  const ofType = (e: DasEvent<GenericRow>, q: GenericQuery) => q.types.some((t) => sqlEquals(e.row.Type, t))
+  route('GET', '/api/events/getSinceEvent', requires('ReadGenericEvent'), query(sinceEventQuery), (c) => generic(c, (e, q) => e.Id >= q.fromEventId && ofType(e, q)))
+  route('GET', '/api/events/getByDateRange', requires('ReadGenericEvent'), query(byDateRangeQuery), (c) => generic(c, ofType))
+  route('GET', '/api/events/getByResourceId', requires('ReadGenericEvent'), query(byResourceQuery), (c) =>
+    // `ResourceType = NULL` is never true in SQL: without both, nothing matches.
+    generic(c, (e, q) => q.resourceType !== undefined && q.resourceId !== undefined && sqlEquals(e.row.ResourceType, q.resourceType) && sqlEquals(e.row.ResourceId, q.resourceId)),
+  )
+
+  // A known path asked with another method: Web API's 405.
+  for (const [path, methods] of allowed) for (const p of paths(path)) app.all(p, (c) => methodNotAllowed(c, methods.join(', ')))
+  // route() drops a sub-app's notFound (honojs/hono#3465), so answer here.
+  app.all('*', (c) => notFound(c))
+  return app
+}
+
+/** What zodValidator left for this request (the route's types are erased by route()). */
+function valid<T>(c: C, target: 'json' | 'query'): T {
+  return c.req.valid(target as never) as T
+}

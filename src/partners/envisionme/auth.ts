@@ -1,0 +1,31 @@
+import type { MiddlewareHandler } from 'hono'
+import type { PartnerEnv } from '../../core/partner.js'
+import { apiError } from './errors.js'
+import type { EnvisionmeStore } from './store.js'
+
+/** The token a call carries: `access_token` in the query (how the document's OAuth flow hands it
+ *  over) or `Authorization: Bearer`. */
+export function tokenOf(c: { req: { query(k: string): string | undefined; header(k: string): string | undefined } }): string | undefined {
+  const fromQuery = c.req.query('access_token')
+  if (fromQuery) return fromQuery
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')
+  return m?.[1]
+}
+
+/** Data calls need a live access token unless the scenario says `requireToken: false`. The document
+ *  shows no error body, so 401 with the sandbox's `{ "error" }` form. */
+export function requiresToken(): MiddlewareHandler<PartnerEnv<EnvisionmeStore>> {
+  return async (c, next) => {
+    const store = c.var.state
+    if (!store.config.requireToken) return next()
+    const problem = store.tokenProblem(tokenOf(c))
+    if (problem) {
+      throw apiError(
+        401,
+        problem,
+        `${problem[0]!.toUpperCase()}${problem.slice(1)}: pass access_token=… or Authorization: Bearer …, got from /oauth/authorize and /oauth/access_token`,
+      )
+    }
+    return next()
+  }
+}
