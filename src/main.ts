@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util'
 import { z } from 'zod'
 import { loadScenarioFile, ScenarioError, scenarioSchema } from './core/scenario.js'
 import { checkApna } from './partners/apna/index.js'
+import { dasTokenCommand } from './partners/das/cli.js'
 import { partners } from './partners/index.js'
 import { startSandbox } from './sandbox.js'
 
@@ -18,6 +19,8 @@ const HELP = `partner-sandbox ${pkg.version}: one local server that stands in fo
 Usage:
   partner-sandbox [options]          start the sandbox
   partner-sandbox validate FILE...   check scenario files; lists every problem, exits 1 if any
+  partner-sandbox token das --permissions P[,P…]
+                                     print a signed DAS bearer token (token das --help)
   partner-sandbox check-apna URL [--auth …]
                                      run Apna's conformance checks against your receiver
                                      (partner-sandbox check-apna --help for its options)
@@ -47,6 +50,7 @@ const flags = z.object({
 async function main(argv: string[]): Promise<number> {
   // Its own flags (--auth, --header …): parsed by the command itself.
   if (argv[0] === 'check-apna') return checkApna(argv.slice(1))
+  if (argv[0] === 'token' && argv[1] === 'das') return dasTokenCommand(argv.slice(2), partners, DEFAULT_SCENARIO, Date.now())
   let parsed
   try {
     parsed = parseArgs({

@@ -88,6 +88,20 @@ describe('CLI', () => {
     expect(both.err()).toContain(`${bad}: faults.0.partner:`)
   })
 
+  it('token das prints a token the DAS partner accepts, and refuses a call without permissions', async () => {
+    const jwt = await import('jsonwebtoken')
+    const run = cli(['token', 'das', '--permissions', 'ReadApprenticeshipEvent,StoreAccountEvent', '--expires-in', '2h'])
+    expect(await run.exited).toBe(0)
+    const token = run.out().trim()
+    const claims = jwt.default.verify(token, 'das-sandbox-signing-key', { audience: 'http://localhost/events', issuer: 'http://localhost:29638' }) as { data: string; exp: number; nbf: number }
+    expect(claims.data).toBe('ReadApprenticeshipEvent StoreAccountEvent')
+    expect(claims.exp - claims.nbf).toBe(7_200)
+    expect(run.err()).toMatch(/expires/)
+    const none = cli(['token', 'das'])
+    expect(await none.exited).toBe(2)
+    expect(none.err()).toMatch(/--permissions/)
+  })
+
   it('explains itself with --help and refuses unknown flags and bad values with exit 2', async () => {
     const help = cli(['--help'])
     expect(await help.exited).toBe(0)
