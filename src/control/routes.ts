@@ -100,6 +100,20 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
 
   app.get('/timeline', validate('query', sessionQuery), (c) => c.json({ steps: c.var.session.timeline }))
 
+  app.get('/state', validate('query', sessionQuery), (c) => {
+    const session = c.var.session
+    return c.json({
+      session: session.id,
+      scenario: session.scenario.name,
+      clock: clockJson(session),
+      faults: session.faults.size,
+      requests: session.journal.size,
+      partners: Object.fromEntries(
+        deps.partners.map((p) => [p.name, { title: p.title, ...(p.summary ? { summary: p.summary(session.stateOf(p)) } : {}) }]),
+      ),
+    })
+  })
+
   app.get('/requests', validate('query', requestsQuery), (c) => {
     const { session: _, ...query } = c.req.valid('query')
     const requests = c.var.session.journal.list(query)

@@ -81,6 +81,9 @@ export interface PartnerDefinition<C = unknown, S = unknown> {
   actions?: Record<string, PartnerAction<S, any>>
   /** Lines for the start-up banner: where to call it and with which credentials of the scenario. */
   banner?(config: C, baseUrl: string): string[]
+  /** This session's state at a glance, as JSON, for `GET /__sandbox/state` and the dashboard: counts,
+   *  who is logged in, what is open — never secrets in full. */
+  summary?(state: S): unknown
   /** Frees timers and sockets when the session is reset or evicted. */
   disposeState?(state: S): void
 }
