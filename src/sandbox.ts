@@ -7,6 +7,7 @@ import { controlRoutes } from './control/routes.js'
 import { routedPath } from './core/http.js'
 import type { JournalEntry, JournalQuery } from './core/journal.js'
 import type { AnyPartner } from './core/partner.js'
+import { Memo } from './core/memo.js'
 import { partnerPipeline } from './core/pipeline.js'
 import { systemTime, type RealTime } from './core/real-time.js'
 import { loadScenarioFile, parseScenario, parseScenarioText, scenarioSchema, type Scenario } from './core/scenario.js'
@@ -53,7 +54,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       ? await loadScenarioFile(schema, options.scenario)
       : parseScenario(schema, options.scenario ?? {}),
   )
-  const sessions = new SessionRegistry((id) => new Session(id, template, { partners, real }), template.limits.sessions, () => real.now())
+  const memo = new Memo()
+  const sessions = new SessionRegistry((id) => new Session(id, template, { partners, real, memo }), template.limits.sessions, () => real.now())
   const closing = new AbortController()
   let requestSeq = 0
   const nextRequestId = () => `req-${(++requestSeq).toString(36)}`

@@ -21,6 +21,9 @@ export interface PartnerContext {
   journal: Journal
   /** Real time, for what happens on the wire (an outbound call's timeout), never for partner logic. */
   real: RealTime
+  /** Sandbox-wide memo of what derives from the scenario alone, shared by its sessions:
+   *  `ctx.memo(config, 'keys', () => makeKeys(config))`. Never put session state in it. */
+  memo<T>(owner: object, name: string, make: () => T): T
 }
 
 /** What every partner route sees in `c.var`. */

@@ -172,10 +172,21 @@ function captureResponse(outgoing: ServerResponse, entry: JournalEntry, started:
   let keptSize = 0
   const take = (chunk: unknown, encoding?: unknown) => {
     if (chunk === undefined || chunk === null || typeof chunk === 'function') return
-    const buf = typeof chunk === 'string' ? Buffer.from(chunk, typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8') : Buffer.from(chunk as Uint8Array)
-    size += buf.byteLength
+    // Count everything, copy only the part kept: a slice would pin a whole 10 MB page in memory.
+    if (typeof chunk === 'string') {
+      const enc = typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'
+      size += Buffer.byteLength(chunk, enc)
+      if (keptSize < BODY_CAP) {
+        const part = Buffer.from(chunk.length > BODY_CAP ? chunk.slice(0, BODY_CAP) : chunk, enc).subarray(0, BODY_CAP - keptSize)
+        kept.push(Buffer.from(part))
+        keptSize += part.byteLength
+      }
+      return
+    }
+    const bytes = chunk as Uint8Array
+    size += bytes.byteLength
     if (keptSize < BODY_CAP) {
-      const part = buf.subarray(0, BODY_CAP - keptSize)
+      const part = Buffer.from(bytes.subarray(0, BODY_CAP - keptSize))
       kept.push(part)
       keptSize += part.byteLength
     }

@@ -1,4 +1,5 @@
 import { Clock } from './clock.js'
+import type { Memo } from './memo.js'
 import { EventBus } from './events.js'
 import { FaultSet } from './faults.js'
 import { Journal } from './journal.js'
@@ -21,6 +22,7 @@ export interface TimelineStatus {
 export interface SessionDeps {
   partners: readonly AnyPartner[]
   real: RealTime
+  memo: Memo
 }
 
 /** All mutable state of one isolated world: clock, partner states, journal, faults, timeline. It keeps
@@ -76,6 +78,7 @@ export class Session {
       events: this.events,
       journal: this.journal,
       real: this.deps.real,
+      memo: (owner, key, make) => this.deps.memo.get(owner, `${name}:${key}`, make),
     }
   }
 

@@ -1,0 +1,84 @@
+import { sign } from 'node:crypto'
+import { formatDuration } from '../../core/duration.js'
+import type { Random } from '../../core/random.js'
+import type { KeyPair } from './shared.js'
+import type { UserConfig } from './schema.js'
+
+/** Laravel Passport access tokens, as the seed document's example shows them: an RS256 JWT whose
+ *  header is `{"typ":"JWT","alg":"RS256","jti":…}` (the example starts `eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiIsImp0aSI6`)
+ *  and whose claims are Passport's `aud, jti, iat, nbf, exp, sub, scopes`. The jti is 80 hex digits,
+ *  bin2hex(random_bytes(40)), drawn from the session's seeded randomness.
+ *
+ *  Passport also keeps every token in oauth_access_tokens and refuses one it does not know, so a token
+ *  from another session, another sandbox or before a reset is refused here too. */
+
+export interface IssuedToken {
+  token: string
+  userId: number
+  email: string
+  expiresAt: number
+}
+
+/** Tokens kept per session; past it the oldest are forgotten (a client logging in on every call
+ *  must not grow memory forever). */
+const KEEP_TOKENS = 10_000
+
+export class TokenTable {
+  #byJti = new Map<string, IssuedToken>()
+
+  constructor(
+    private readonly random: Random,
+    private readonly ttl: number,
+  ) {}
+
+  issue(keys: KeyPair, user: UserConfig & { id: number }, now: number): IssuedToken {
+    let jti = ''
+    for (let i = 0; i < 10; i++) jti += Math.floor(this.random.next() * 2 ** 32).toString(16).padStart(8, '0')
+    const iat = Math.floor(now / 1000)
+    const expiresAt = now + this.ttl
+    const header = { typ: 'JWT', alg: 'RS256', jti }
+    const claims = { aud: '1', jti, iat, nbf: iat, exp: Math.floor(expiresAt / 1000), sub: String(user.id), scopes: [] as string[] }
+    const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`
+    const token = `${input}.${sign('sha256', Buffer.from(input), keys.privateKey).toString('base64url')}`
+    const issued = { token, userId: user.id, email: user.email, expiresAt }
+    this.#byJti.set(jti, issued)
+    for (const key of this.#byJti.keys()) {
+      if (this.#byJti.size <= KEEP_TOKENS) break
+      this.#byJti.delete(key)
+    }
+    return issued
+  }
+
+  /** The token's holder, or why it is refused, for the journal. */
+  check(authorization: string | undefined, now: number): { ok: IssuedToken } | { why: string } {
+    if (!authorization) return { why: 'no Authorization header: send Authorization: Bearer <token from POST /api/login>' }
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization)
+    if (!m) return { why: 'the Authorization header is not "Bearer <token>"' }
+    const token = m[1]!
+    const jti = jtiOf(token)
+    if (jti === undefined) return { why: 'the bearer token is not a JWT with a jti in its header' }
+    const issued = this.#byJti.get(jti)
+    if (!issued) return { why: `the token (jti ${jti.slice(0, 12)}…) was not issued in this session (another session, another sandbox, or before a reset): log in again` }
+    if (issued.token !== token) return { why: 'the token has a known jti but its claims or signature were changed' }
+    if (now >= issued.expiresAt) {
+      return { why: `the token expired at ${new Date(issued.expiresAt).toISOString()} (tokens last ${formatDuration(this.ttl)}): log in again` }
+    }
+    return { ok: issued }
+  }
+}
+
+function b64url(text: string): string {
+  return Buffer.from(text).toString('base64url')
+}
+
+function jtiOf(token: string): string | undefined {
+  const parts = token.split('.')
+  if (parts.length !== 3) return undefined
+  try {
+    const header = JSON.parse(Buffer.from(parts[0]!, 'base64url').toString('utf8')) as unknown
+    const jti = header && typeof header === 'object' ? (header as { jti?: unknown }).jti : undefined
+    return typeof jti === 'string' ? jti : undefined
+  } catch {
+    return undefined
+  }
+}

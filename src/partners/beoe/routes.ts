@@ -1,0 +1,133 @@
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { PartnerEnv } from '../../core/partner.js'
+import { zodValidator } from '../../core/validate.js'
+import {
+  badRequest,
+  jsonResponse,
+  loginInvalid,
+  methodNotAllowed,
+  noRecords,
+  notAccessible,
+  routeNotFound,
+  unauthenticated,
+  unauthorised,
+} from './errors.js'
+import { loginFields, pageQuery } from './schema.js'
+import type { BeoeState } from './state.js'
+import { paginatorEnvelope } from './views.js'
+
+type Env = PartnerEnv<BeoeState>
+type C = Context<Env>
+
+/** The two operations of the seed document (000), as the Laravel app behind them answers. */
+export function beoeRoutes() {
+  const app = new Hono<Env>()
+
+  // The validator throws a bare HTTPException for a body it cannot parse: answer it in BE&OE's bytes.
+  app.onError((error, c) => {
+    if (!(error instanceof HTTPException)) throw error
+    if (error.res) return error.getResponse()
+    c.set('refusal', error.message)
+    return jsonResponse(error.status, { error: `Bad Request: ${error.message}` })
+  })
+
+  app.post(
+    '/api/login',
+    scheduled,
+    // Laravel's $request->email reads the query string, a form body or a JSON body alike.
+    zodValidator('query', loginFields, loginInvalid),
+    zodValidator('form', loginFields, loginInvalid),
+    zodValidator('json', loginFields, loginInvalid),
+    async (c) => {
+      const input = { ...c.req.valid('query'), ...c.req.valid('form'), ...c.req.valid('json') }
+      const { email, password } = input
+      if (email === undefined || password === undefined) {
+        throw unauthorised(`the login needs email and password (missing: ${[email === undefined && 'email', password === undefined && 'password'].filter(Boolean).join(', ')})`)
+      }
+      const state = c.var.state
+      const user = state.findUser(email, password)
+      if (!user) {
+        const known = state.users.some((u) => u.email.toLowerCase() === email.trim().toLowerCase())
+        throw unauthorised(known ? `wrong password for ${email}` : `no user ${email} in this scenario (users: ${state.users.map((u) => u.email).join(', ') || 'none'})`)
+      }
+      const issued = state.tokens.issue(await state.shared.keys(), user, c.var.clock.now())
+      return jsonResponse(200, { success: { token: issued.token } })
+    },
+  )
+  app.all('/api/login', (c) => notAllowed(c, 'POST'))
+
+  app.get(
+    '/api/foreignjobs',
+    scheduled,
+    acceptsJson,
+    authenticated,
+    zodValidator('query', pageQuery, (_issues, why) => jsonResponse(400, { error: `Bad Request: ${why}` })),
+    (c) => {
+      const state = c.var.state
+      const { page } = c.req.valid('query')
+      const size = state.config.pageSize
+      const total = state.jobs.total
+      if (total === 0) throw noRecords('no foreign jobs in this session: jobs.generate is 0 and there are no records')
+      const lastPage = Math.ceil(total / size)
+      if (page > lastPage) throw noRecords(`page ${page} is past the last page, ${lastPage} (${total} jobs, ${size} a page)`)
+      const { data, count } = state.pageData(page)
+      const [head, tail] = paginatorEnvelope({ path: `${c.var.baseUrl}/api/foreignjobs`, page, perPage: size, total, count })
+      // One buffer: the node server writes it as it is, with its length, without re-encoding a string.
+      return jsonResponse(200, Buffer.concat([Buffer.from(head, 'latin1'), data, Buffer.from(tail, 'latin1')]))
+    },
+  )
+  app.all('/api/foreignjobs', (c) => notAllowed(c, 'GET, HEAD'))
+
+  // route() drops a sub-app's notFound (honojs/hono#3465), so answer here, as Laravel answers JSON.
+  app.all('*', (c) => {
+    const path = under(c)
+    c.set('refusal', `no BE&OE route ${c.req.method} ${path}: the API has POST /api/login and GET /api/foreignjobs`)
+    return routeNotFound(path)
+  })
+  return app
+}
+
+function notAllowed(c: C, allowed: string): Response {
+  c.set('refusal', `${c.req.method} is not a method of ${under(c)}: it takes ${allowed}`)
+  return methodNotAllowed(c, under(c), allowed)
+}
+
+/** The path under the partner's base URL (`/api/login`), however the client reached it. */
+function under(c: C): string {
+  return new URL(c.req.url).pathname.slice(new URL(c.var.baseUrl).pathname.replace(/\/$/, '').length) || '/'
+}
+
+/** 503 outside the agreed schedule, on both endpoints, saying when it opens next. */
+const scheduled: MiddlewareHandler<Env> = async (c, next) => {
+  const { schedule } = c.var.state
+  const now = c.var.clock.now()
+  if (!schedule || schedule.isOpen(now)) return next()
+  const opens = schedule.nextOpening(now)
+  const at = opens === undefined ? null : schedule.isoLocal(opens)
+  const message = `The BE&OE Foreign Jobs API is accessible at the agreed schedule only: ${schedule.describe()}. ${at ? `It opens next at ${at}.` : 'No opening is scheduled.'}`
+  throw notAccessible(
+    `outside the schedule at ${schedule.isoLocal(now)}; ${at ? `opens next at ${at}` : 'no opening scheduled'}`,
+    { error: 'Not accessible.', message, opens_at: at },
+    opens === undefined ? undefined : Math.ceil((opens - now) / 1000),
+  )
+}
+
+/** The document requires `Accept: application/json`; without it the real app cannot answer JSON. */
+const acceptsJson: MiddlewareHandler<Env> = async (c, next) => {
+  const accept = c.req.header('accept')
+  if (!accept) throw badRequest('no Accept header', 'Bad Request: the Accept header is required; send Accept: application/json')
+  const json = accept.split(',').some((range) => {
+    const [type = '', ...params] = range.split(';').map((s) => s.trim().toLowerCase())
+    const q = params.find((p) => p.startsWith('q='))
+    return /^application\/([\w.-]+\+)?json$/.test(type) && (q === undefined || Number(q.slice(2)) > 0)
+  })
+  if (!json) throw badRequest(`Accept is "${accept}", not application/json`, `Bad Request: the Accept header must be application/json (got "${accept}")`)
+  return next()
+}
+
+const authenticated: MiddlewareHandler<Env> = async (c, next) => {
+  const result = c.var.state.tokens.check(c.req.header('authorization'), c.var.clock.now())
+  if ('why' in result) throw unauthenticated(result.why)
+  return next()
+}

@@ -1,0 +1,98 @@
+import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto'
+import { promisify } from 'node:util'
+import { buildPools, type Pools } from './fixtures.js'
+import type { PartnerContext } from '../../core/partner.js'
+import type { BeoeConfig } from './schema.js'
+
+/** What the sessions of one sandbox may share because it is derived from the scenario alone: the RSA
+ *  key pair, the word pools of a seed, and serialised pages of a job list no session has changed. It
+ *  lives in the sandbox's memo keyed by the parsed config, so nothing crosses sandboxes or scenarios.
+ *  Making a 2048-bit RSA pair costs 150-350 ms; doing it once per sandbox rather than per session keeps
+ *  parallel test sessions quick. */
+export function sharedFor(config: BeoeConfig, ctx: PartnerContext): Shared {
+  return ctx.memo(config, 'shared', () => new Shared(config))
+}
+
+export interface KeyPair {
+  privateKey: KeyObject
+  publicKey: KeyObject
+  publicPem: string
+}
+
+const generate = promisify(generateKeyPair)
+
+/** Serialised pages (the `data` array) may use this much memory per sandbox; the least recently used
+ *  page goes first. A 25,000-row page is about 12 MB. */
+export const PAGE_CACHE_BYTES = 64 * 1024 * 1024
+
+export class Shared {
+  #keys: Promise<KeyPair> | undefined
+  #pools = new Map<number, Pools>()
+  readonly pages = new PageCache(PAGE_CACHE_BYTES)
+
+  constructor(private readonly config: BeoeConfig) {}
+
+  /** Made on first use, off the event loop; the scenario's own key when it gives one. */
+  keys(): Promise<KeyPair> {
+    this.#keys ??= this.#makeKeys()
+    return this.#keys
+  }
+
+  async #makeKeys(): Promise<KeyPair> {
+    const privateKey = this.config.privateKey
+      ? createPrivateKey(this.config.privateKey)
+      : (await generate('rsa', { modulusLength: 2048 })).privateKey
+    const publicKey = createPublicKey(privateKey)
+    return { privateKey, publicKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() }
+  }
+
+  pools(seed: number): Pools {
+    let pools = this.#pools.get(seed)
+    if (!pools) {
+      pools = buildPools(seed, this.config.jobs.asOf)
+      this.#pools.set(seed, pools)
+    }
+    return pools
+  }
+}
+
+/** An LRU of serialised pages bounded by their total size in bytes. */
+export class PageCache {
+  #entries = new Map<string, Buffer>()
+  #size = 0
+
+  constructor(readonly maxBytes: number) {}
+
+  get(key: string): Buffer | undefined {
+    const value = this.#entries.get(key)
+    if (value !== undefined) {
+      this.#entries.delete(key)
+      this.#entries.set(key, value)
+    }
+    return value
+  }
+
+  set(key: string, value: Buffer): void {
+    if (value.byteLength > this.maxBytes) return
+    const old = this.#entries.get(key)
+    if (old !== undefined) {
+      this.#size -= old.byteLength
+      this.#entries.delete(key)
+    }
+    this.#entries.set(key, value)
+    this.#size += value.byteLength
+    for (const [k, v] of this.#entries) {
+      if (this.#size <= this.maxBytes) break
+      this.#entries.delete(k)
+      this.#size -= v.byteLength
+    }
+  }
+
+  get size(): number {
+    return this.#size
+  }
+
+  get count(): number {
+    return this.#entries.size
+  }
+}
