@@ -1,0 +1,52 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+
+export interface Child {
+  proc: ChildProcess
+  /** Resident set size now, in MB, from /proc. */
+  rssMb(): number
+  stop(): Promise<void>
+}
+
+export function rssMbOf(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, 'utf8')
+  const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0)
+  return Math.round((kb / 1024) * 10) / 10
+}
+
+/** Starts a command and resolves once `ready` matches its output, with what matched. */
+export function startChild(command: string, args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<{ child: Child; match: RegExpExecArray; startedAt: number }> {
+  const startedAt = performance.now()
+  const proc = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
+  let out = ''
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} did not start: ${out}`)), 60_000)
+    const onData = (d: Buffer) => {
+      out += d
+      const m = ready.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        proc.stdout!.off('data', onData)
+        proc.stdout!.resume()
+        resolve({
+          match: m,
+          startedAt,
+          child: {
+            proc,
+            rssMb: () => rssMbOf(proc.pid!),
+            stop: () =>
+              new Promise<void>((done) => {
+                if (proc.exitCode !== null) return done()
+                proc.once('exit', () => done())
+                proc.kill('SIGTERM')
+                setTimeout(() => proc.kill('SIGKILL'), 8_000).unref()
+              }),
+          },
+        })
+      }
+    }
+    proc.stdout!.on('data', onData)
+    proc.stderr!.on('data', (d: Buffer) => (out += d))
+    proc.once('exit', (code) => reject(new Error(`${command} exited ${code}: ${out}`)))
+  })
+}
