@@ -18,6 +18,12 @@ export const das = definePartner({
   createState: (config, ctx) => new DasStore(config, ctx),
   routes: dasRoutes,
   control: dasControl,
+  // Event counts per stream; the signing key stays out (the banner shows it, the dashboard need not).
+  summary: (state: DasStore) => ({
+    streams: state.summary(),
+    generatedUntil: new Date(state.generatedUntil).toISOString(),
+    trainingTypeNumbers: state.config.trainingTypeNumbers,
+  }),
   actions: {
     addEvents: {
       description: 'Stores `count` more seeded events in a stream (apprenticeships, engagements, accounts, generic), created at the step time',

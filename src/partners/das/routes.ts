@@ -61,7 +61,7 @@ function created(c: C, listPath: string): Response {
 
 export function dasRoutes(): Hono<Env> {
   const app = new Hono<Env>()
-  app.use('*', tokenHandler((c) => (c as C).var.state.config))
+  app.use('*', tokenHandler((c) => (c as C).var.state))
   const allowed = new Map<string, string[]>()
   /** Registers the handlers under every spelling of the path, and remembers the method for the 405s. */
   const route = (method: 'GET' | 'POST', path: string, ...handlers: Step[]) => {

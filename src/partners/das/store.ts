@@ -1,3 +1,5 @@
+import type { KeyObject } from 'node:crypto'
+import { secretKey } from './auth.js'
 import type { PartnerContext } from '../../core/partner.js'
 import { resolveEnum } from './binder.js'
 import { startOfUtcDay } from './dates.js'
@@ -171,10 +173,14 @@ export class DasStore {
   /** Events added by the `das.addEvents` timeline action, per stream, for their seeds. */
   #added: Record<StreamName, number> = { apprenticeships: 0, engagements: 0, accounts: 0, generic: 0 }
 
+  /** The signing key, shared by the scenario's sessions. */
+  readonly secret: KeyObject
+
   constructor(
     readonly config: DasConfig,
     readonly ctx: PartnerContext,
   ) {
+    this.secret = ctx.memo(config, 'secret', () => secretKey(config))
     const start = ctx.clock.now()
     this.generatedUntil = config.generatedUntil !== undefined ? Date.parse(config.generatedUntil) : startOfUtcDay(start)
     const make = <K extends StreamName>(name: K): EventStream<Rows[K]> => {
