@@ -30,14 +30,24 @@ export interface SessionChoice {
 
 /** Which session a request addresses: header first, then the path prefix, then (control API only)
  *  `?session=`; `default` when none. Undefined when the id given is unusable. */
-export function chooseSession(c: Context, allowQuery: boolean): SessionChoice | { invalid: string } {
-  const raw = new URL(c.req.url)
+export function chooseSession(c: Context, allowQuery: boolean, parsed?: URL): SessionChoice | { invalid: string } {
+  const raw = parsed ?? new URL(c.req.url)
   const m = PREFIX.exec(raw.pathname)
   const prefix = m ? `/__s/${m[1]}` : ''
   const fromHeader = c.req.header(SESSION_HEADER)
-  const id = fromHeader ?? (m ? decodeURIComponent(m[1]!) : undefined) ?? (allowQuery ? raw.searchParams.get('session') ?? undefined : undefined) ?? 'default'
+  const id = fromHeader ?? (m ? decodeOr(m[1]!) : undefined) ?? (allowQuery ? raw.searchParams.get('session') ?? undefined : undefined) ?? 'default'
   if (!SESSION_ID.test(id)) return { invalid: id }
   return { id, prefix }
+}
+
+/** `/__s/%ZZ/…` is bad percent-encoding: kept as written, so the id check refuses it (400), rather
+ *  than decodeURIComponent's URIError becoming a 500. */
+function decodeOr(text: string): string {
+  try {
+    return decodeURIComponent(text)
+  } catch {
+    return text
+  }
 }
 
 export class BodyTooLarge extends Error {}

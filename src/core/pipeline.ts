@@ -27,12 +27,12 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
     const started = performance.now()
     const requestId = deps.nextRequestId()
     c.set('requestId', requestId)
-    const choice = chooseSession(c, false)
+    const url = new URL(c.req.url)
+    const choice = chooseSession(c, false, url)
     if ('invalid' in choice) {
       return c.json({ error: `"${choice.invalid}" is not a usable session id: use 1-128 letters, digits, or . _ ~ -` }, 400)
     }
     const session = deps.sessions.get(choice.id)
-    const url = new URL(c.req.url)
     const path = c.req.path.slice(prefix.length) || '/'
     c.set('session', session)
     c.set('clock', session.clock)
@@ -48,7 +48,7 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
       method: c.req.method,
       path,
       url: redactUrl(c.req.url),
-      query: redactQuery(url.searchParams),
+      query: url.search === '' ? {} : redactQuery(url.searchParams),
       headers: redactHeaders(c.req.raw.headers),
       body: '',
       bodyTruncated: false,
