@@ -16,8 +16,9 @@ COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY package.json ./
 COPY scenarios ./scenarios
-# Mount your own scenarios here and pick one with SANDBOX_SCENARIO=/scenarios/<file>.yaml
-RUN mkdir -p /scenarios && chown node:node /scenarios
+# Mount your own scenarios here and pick one with SANDBOX_SCENARIO=/scenarios/<file>.yaml; /state is
+# for SANDBOX_STATE_DIR=/state, owned by the user the server runs as so a new named volume is writable.
+RUN mkdir -p /scenarios /state && chown node:node /scenarios /state
 USER node
 EXPOSE 4010
 HEALTHCHECK --interval=10s --timeout=5s --start-period=10s --retries=3 CMD ["node", "dist/healthcheck.js"]

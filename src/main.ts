@@ -31,6 +31,8 @@ Options (each has an environment twin):
   --host H          address to bind                    HOST              (default: 127.0.0.1; Docker: 0.0.0.0)
   --seed N          override the scenario's seed       SANDBOX_SEED
   --admin-token T   require Bearer T on /__sandbox     SANDBOX_ADMIN_TOKEN
+  --state-dir DIR   keep every session in DIR across   SANDBOX_STATE_DIR
+                    restarts (each write is on disk before it is answered)
   -h, --help        this text
   -v, --version     the version
 
@@ -45,6 +47,7 @@ const flags = z.object({
   host: z.string().min(1),
   seed: z.coerce.number().int().nonnegative().optional(),
   adminToken: z.string().min(1).optional(),
+  stateDir: z.string().min(1).optional(),
 })
 
 async function main(argv: string[]): Promise<number> {
@@ -62,6 +65,7 @@ async function main(argv: string[]): Promise<number> {
         host: { type: 'string' },
         seed: { type: 'string' },
         'admin-token': { type: 'string' },
+        'state-dir': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
         version: { type: 'boolean', short: 'v' },
       },
@@ -88,6 +92,7 @@ async function main(argv: string[]): Promise<number> {
     host: values.host ?? env.HOST ?? '127.0.0.1',
     seed: values.seed ?? env.SANDBOX_SEED,
     adminToken: values['admin-token'] ?? env.SANDBOX_ADMIN_TOKEN,
+    stateDir: values['state-dir'] ?? env.SANDBOX_STATE_DIR,
   })
   if (!options.success) {
     for (const issue of options.error.issues) process.stderr.write(`--${issue.path.join('.')}: ${issue.message}\n`)
@@ -103,6 +108,7 @@ async function main(argv: string[]): Promise<number> {
       host: o.host,
       ...(o.seed !== undefined ? { seed: o.seed } : {}),
       ...(o.adminToken !== undefined ? { adminToken: o.adminToken } : {}),
+      ...(o.stateDir !== undefined ? { stateDir: o.stateDir } : {}),
     })
   } catch (error) {
     if (error instanceof ScenarioError) process.stderr.write(`${error.message}\n`)
@@ -122,6 +128,10 @@ async function main(argv: string[]): Promise<number> {
     lines.push(`  ${partner.title.padEnd(24)} ${base}${extra.length ? `   ${extra.join('; ')}` : ''}`)
   }
   lines.push(`  ${'control API'.padEnd(24)} ${running.url}/__sandbox   docs: ${running.url}/__sandbox/docs${o.adminToken ? '   (needs the admin token)' : ''}`)
+  if (running.sandbox.stateDir) {
+    const saved = running.sandbox.stateDir.ids().length
+    lines.push(`  ${'state dir'.padEnd(24)} ${o.stateDir}: ${saved} saved session${saved === 1 ? '' : 's'}, each restored on first use`)
+  }
   lines.push('Ready. Ctrl+C stops it.')
   process.stdout.write(`${lines.join('\n')}\n`)
 

@@ -10,8 +10,9 @@ import type { AnyPartner } from './core/partner.js'
 import { Memo } from './core/memo.js'
 import { partnerPipeline } from './core/pipeline.js'
 import { systemTime, type RealTime } from './core/real-time.js'
-import { loadScenarioFile, parseScenario, parseScenarioText, scenarioSchema, type Scenario } from './core/scenario.js'
+import { loadScenarioFile, parseScenario, parseScenarioText, scenarioInput, scenarioSchema, withInput, type Scenario } from './core/scenario.js'
 import { Session, SessionRegistry } from './core/session.js'
+import { StateDir } from './core/persist.js'
 import type { Clock } from './core/clock.js'
 import { partners as allPartners } from './partners/index.js'
 
@@ -28,6 +29,8 @@ export interface SandboxOptions {
   real?: RealTime
   /** Where unexpected errors are written. */
   log?: (line: string) => void
+  /** Keeps every session in this directory across restarts (`--state-dir`, see core/persist.ts). */
+  stateDir?: string
 }
 
 /** The composed sandbox, not yet listening: a Hono app and the sessions behind it. */
@@ -41,6 +44,8 @@ export interface Sandbox {
   partnerApp(name: string): Hono<{ Bindings: HttpBindings }>
   /** Ends event streams; the caller closes its servers. */
   close(): void
+  /** The `stateDir` option's store, when given. */
+  stateDir: StateDir | undefined
 }
 
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
@@ -48,14 +53,43 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const real = options.real ?? systemTime
   const log = options.log ?? ((line: string) => console.error(line))
   const schema = scenarioSchema(partners)
-  const withSeed = (s: Scenario): Scenario => (options.seed !== undefined ? { ...s, seed: options.seed } : s)
+  // The copy keeps the scenario's input (with the new seed), which snapshots store.
+  const withSeed = (s: Scenario): Scenario => (options.seed !== undefined ? withInput({ ...s, seed: options.seed }, scenarioInput(s)) : s)
   let template = withSeed(
     typeof options.scenario === 'string'
       ? await loadScenarioFile(schema, options.scenario)
       : parseScenario(schema, options.scenario ?? {}),
   )
   const memo = new Memo()
-  const sessions = new SessionRegistry((id) => new Session(id, template, { partners, real, memo }), template.limits.sessions, () => real.now())
+  const stateDir = options.stateDir !== undefined ? new StateDir(options.stateDir, log) : undefined
+  const onChange = stateDir
+    ? (session: Session) => void stateDir.save(session).catch((error: Error) => log(`state dir: saving session "${session.id}" failed: ${error.message}`))
+    : undefined
+  const sessionDeps = { partners, real, memo, ...(onChange ? { onChange } : {}) }
+  // With a state dir a session comes back from its file when first used: after a restart, and after
+  // the session cap evicted it.
+  const makeSession = (id: string): Session => {
+    const session = new Session(id, template, sessionDeps)
+    let saved: unknown
+    try {
+      saved = stateDir?.load(id)
+      if (saved !== undefined) session.restore(saved)
+    } catch (error) {
+      stateDir?.quarantine(id, (error as Error).message)
+    }
+    return session
+  }
+  const sessions = new SessionRegistry(makeSession, template.limits.sessions, () => real.now())
+  // Saves the session before the response goes out: after anything but GET/HEAD, and after a GET to a
+  // partner whose GETs change state (envisionme's Login Dialog) when they did.
+  const persist = stateDir
+    ? (session: Session, partner: AnyPartner, method: string): Promise<void> | undefined => {
+        if (method === 'GET' || method === 'HEAD' || method === 'OPTIONS') {
+          if (!partner.changesOnGet || !session.changedOnGet(partner)) return undefined
+        }
+        return stateDir.save(session)
+      }
+    : undefined
   const closing = new AbortController()
   let requestSeq = 0
   const nextRequestId = () => `req-${(++requestSeq).toString(36)}`
@@ -74,7 +108,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   }
 
   const mount = (app: Hono<{ Bindings: HttpBindings }>, partner: AnyPartner, prefix: string) => {
-    const deps = { sessions, real, nextRequestId }
+    const deps = { sessions, real, nextRequestId, ...(persist ? { persist } : {}) }
     app.use(prefix === '' ? '*' : `${prefix}/*`, partnerPipeline(partner, prefix, deps) as never)
     if (prefix !== '') app.use(prefix, partnerPipeline(partner, prefix, deps) as never)
     app.route(prefix === '' ? '/' : prefix, partner.routes() as never)
@@ -95,6 +129,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       },
       parseScenario: (text) => withSeed(parseScenarioText(schema, text)),
       closing: closing.signal,
+      stateDir,
     }) as never,
   )
   for (const partner of partners) mount(app, partner, `/${partner.name}`)
@@ -125,6 +160,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       closing.abort()
       sessions.clear()
     },
+    stateDir,
   }
 }
 
@@ -194,6 +230,15 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
 
 async function closeAll(servers: Server[], sandbox: Sandbox): Promise<void> {
   sandbox.close()
+  try {
+    await closeServers(servers)
+  } finally {
+    // Saves still queued (a timer's, an outbound call's) reach the disk before the process ends.
+    await sandbox.stateDir?.idle()
+  }
+}
+
+async function closeServers(servers: Server[]): Promise<void> {
   await Promise.all(
     servers.map(
       (server) =>

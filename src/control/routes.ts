@@ -7,11 +7,14 @@ import { BodyTooLarge, chooseSession, readBody } from '../core/http.js'
 import type { AnyPartner, ControlEnv } from '../core/partner.js'
 import { ScenarioError, type Scenario } from '../core/scenario.js'
 import type { Session, SessionRegistry } from '../core/session.js'
+import type { StateDir } from '../core/persist.js'
+import { SnapshotError } from '../core/snapshot.js'
 import { faultRuleSchema } from '../core/faults.js'
-import { clockInput, requestsQuery, scenarioQuery, sessionQuery } from './schemas.js'
+import { clockInput, eventsQuery, requestsQuery, scenarioQuery, sessionQuery } from './schemas.js'
 import { controlError, invalidScenario, validate } from './errors.js'
-import { controlOpenApi } from './openapi.js'
-import { docsPage } from './docs.js'
+import { controlOpenApi, partnerOpenApi } from './openapi.js'
+import { sandboxDocs } from './docs.js'
+import { dashboardPage } from './ui/page.js'
 
 export interface ControlDeps {
   sessions: SessionRegistry
@@ -23,7 +26,13 @@ export interface ControlDeps {
   parseScenario(text: string): Scenario
   /** Aborted when the sandbox closes, so event streams end and shutdown is not held open. */
   closing: AbortSignal
+  /** `--state-dir`: every control call but GET/HEAD saves its session before answering. */
+  stateDir?: StateDir | undefined
 }
+
+/** A snapshot of a big session (10,000 stored DAS events is about 6 MB) is over the 1 MiB of other
+ *  control calls; this is where PUT /snapshot stops. */
+const SNAPSHOT_LIMIT = 256 * 1024 * 1024
 
 interface Vars {
   session: Session
@@ -38,8 +47,15 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
   // Health answers without the admin token: Docker's HEALTHCHECK has none.
   app.get('/health', (c) => c.json({ status: 'ok', scenario: deps.template().name, sessions: deps.sessions.size }))
 
+  // The dashboard is a static page that holds no data: it loads without the admin token, then asks
+  // for it (or takes ?token= from its URL) and sends it on every call it makes.
+  const dashboard = dashboardPage()
+  const ui = (c: Context) => c.html(dashboard.html, 200, { 'content-security-policy': dashboard.csp, 'cache-control': 'no-store' })
+  app.get('/ui', ui)
+  app.get('/ui/', ui)
+
   app.use('*', async (c, next) => {
-    if (deps.adminToken !== undefined && !bearerMatches(c.req.header('authorization'), deps.adminToken)) {
+    if (deps.adminToken !== undefined && !bearerMatches(c.req.header('authorization') ?? eventSourceToken(c), deps.adminToken)) {
       throw controlError(401, 'unauthorized', 'the control API needs Authorization: Bearer <SANDBOX_ADMIN_TOKEN>')
     }
     const choice = chooseSession(c, true)
@@ -48,12 +64,22 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
     }
     c.set('session', deps.sessions.get(choice.id))
     c.set('baseUrl', `${new URL(c.req.url).origin}${choice.prefix}`)
-    await bodyText(c) // enforces the 1 MiB limit; validators then read the cached bytes
+    // Enforces the 1 MiB limit; validators then read the cached bytes. A snapshot reads its own.
+    if (!(c.req.method === 'PUT' && /\/snapshot\/?$/.test(c.req.path))) await bodyText(c)
     await next()
+    const method = c.req.method
+    // A session this call deleted is not saved again (its file is gone with it).
+    if (deps.stateDir && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && !c.var.session.disposed) await deps.stateDir.save(c.var.session)
   })
 
   app.get('/openapi.json', (c) => c.json(controlOpenApi(deps.partners)))
-  app.get('/docs', (c) => c.html(docsPage(controlOpenApi(deps.partners))))
+  app.get('/openapi/:file{[a-z0-9-]+\\.json}', (c) => {
+    const name = c.req.param('file').replace(/\.json$/, '')
+    const doc = deps.partners.some((p) => p.name === name) ? partnerOpenApi(name, `${c.var.baseUrl}/${name}`) : undefined
+    if (!doc) throw controlError(404, 'not_found', `no OpenAPI document for "${name}": there are ${deps.partners.filter((p) => partnerOpenApi(p.name, '')).map((p) => `${p.name}.json`).join(', ') || 'none'} (Cordell is SOAP: see /cordell/Costing?wsdl)`)
+    return c.json(doc)
+  })
+  app.get('/docs', (c) => c.html(sandboxDocs(deps.partners, c.var.baseUrl)))
 
   app.get('/scenario', validate('query', sessionQuery), (c) => {
     const scenario = c.var.session.scenario
@@ -74,6 +100,7 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
     if (c.req.valid('query').apply === 'all') {
       deps.setTemplate(scenario)
       for (const session of deps.sessions.list()) session.reset(scenario)
+      if (deps.stateDir) await Promise.all(deps.sessions.list().map((s) => deps.stateDir!.save(s)))
     } else {
       c.var.session.reset(scenario)
     }
@@ -90,6 +117,12 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
   app.post('/clock', validate('query', sessionQuery), validate('json', clockInput), async (c) => {
     const { clock } = c.var.session
     const input = c.req.valid('json')
+    // Checked before anything moves: past year 9999 every ISO-8601 time the session writes (journal,
+    // tokens, dates) would be six-digit or, past Date's range, throw on every request.
+    const target = (input.set !== undefined ? Date.parse(input.set) : clock.now()) + (input.advance ?? 0)
+    if (target > LAST_TIME) {
+      throw controlError(400, 'invalid_request', `that would move the clock to ${new Date(Math.min(target, 8.64e15)).toISOString()}, past 9999-12-31T23:59:59.999Z, the latest time the clock takes`)
+    }
     if (input.frozen !== undefined) clock.freeze(input.frozen)
     if (input.set !== undefined) await clock.set(Date.parse(input.set))
     if (input.advance !== undefined) await clock.advance(input.advance)
@@ -99,6 +132,26 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
   })
 
   app.get('/timeline', validate('query', sessionQuery), (c) => c.json({ steps: c.var.session.timeline }))
+
+  app.get('/snapshot', validate('query', sessionQuery), (c) => c.json(c.var.session.snapshot()))
+
+  app.put('/snapshot', validate('query', sessionQuery), async (c) => {
+    let input: unknown
+    try {
+      input = JSON.parse(await snapshotText(c))
+    } catch (error) {
+      if (error instanceof SyntaxError) throw controlError(400, 'invalid_snapshot', `the body is not JSON: ${error.message}`)
+      throw error
+    }
+    try {
+      c.var.session.restore(input)
+    } catch (error) {
+      if (error instanceof SnapshotError) throw controlError(400, 'invalid_snapshot', error.message, error.problems)
+      throw error
+    }
+    const session = c.var.session
+    return c.json({ session: session.id, scenario: session.scenario.name, clock: clockJson(session) })
+  })
 
   app.get('/state', validate('query', sessionQuery), (c) => {
     const session = c.var.session
@@ -166,12 +219,16 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
       evicted: deps.sessions.evicted,
     }),
   )
-  app.delete('/sessions/:id', (c) => {
-    if (!deps.sessions.delete(c.req.param('id'))) throw controlError(404, 'not_found', `no live session "${c.req.param('id')}"`)
+  app.delete('/sessions/:id', async (c) => {
+    const id = c.req.param('id')
+    const live = deps.sessions.delete(id)
+    // Its file goes too, or the next use would bring it back.
+    const saved = deps.stateDir ? await deps.stateDir.remove(id) : false
+    if (!live && !saved) throw controlError(404, 'not_found', `no live session "${id}"`)
     return c.json({ deleted: 1 })
   })
 
-  app.get('/events', validate('query', sessionQuery), (c) => {
+  app.get('/events', validate('query', eventsQuery), (c) => {
     const session = c.var.session
     return streamSSE(c, async (stream) => {
       const queue: { type: string; data: unknown }[] = []
@@ -226,6 +283,9 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
   return app
 }
 
+/** The latest time a session clock may show: the end of the last four-digit year. */
+const LAST_TIME = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+
 export function clockJson(session: Session) {
   const { clock } = session
   return {
@@ -236,12 +296,42 @@ export function clockJson(session: Session) {
   }
 }
 
+/** `?token=` stands in for the Authorization header on GET /events only: a browser's EventSource
+ *  cannot send headers. (A token in a URL can end up in proxy logs; every other call needs the header.) */
+function eventSourceToken(c: Context): string | undefined {
+  if (c.req.method !== 'GET' || !/\/__sandbox\/events$/.test(c.req.path)) return undefined
+  const token = c.req.query('token')
+  return token ? `Bearer ${token}` : undefined
+}
+
 function bearerMatches(header: string | undefined, token: string): boolean {
   const m = /^Bearer\s+(.+)$/i.exec(header ?? '')
   if (!m) return false
   const given = Buffer.from(m[1]!.trim())
   const want = Buffer.from(token)
   return given.length === want.length && timingSafeEqual(given, want)
+}
+
+/** The body of PUT /snapshot, up to SNAPSHOT_LIMIT. */
+async function snapshotText(c: Context): Promise<string> {
+  const declared = Number(c.req.header('content-length'))
+  if (declared > SNAPSHOT_LIMIT) throw controlError(413, 'too_large', `the snapshot is ${declared} bytes; the limit is ${SNAPSHOT_LIMIT}`)
+  const body = c.req.raw.body
+  if (!body) return ''
+  const chunks: Uint8Array[] = []
+  let size = 0
+  const reader = body.getReader()
+  for (;;) {
+    const { done, value } = await reader.read()
+    if (done) break
+    size += value.byteLength
+    if (size > SNAPSHOT_LIMIT) {
+      await reader.cancel().catch(() => undefined)
+      throw controlError(413, 'too_large', `the snapshot is over ${SNAPSHOT_LIMIT} bytes, the limit`)
+    }
+    chunks.push(value)
+  }
+  return Buffer.concat(chunks).toString('utf8')
 }
 
 async function bodyText(c: Context): Promise<string> {

@@ -24,6 +24,9 @@ export const requestsQuery = z.strictObject({
 
 export const sessionQuery = z.strictObject({ session: z.string().optional() })
 
+/** GET /events: EventSource cannot send headers, so the session and the admin token may come in the query. */
+export const eventsQuery = z.strictObject({ session: z.string().optional(), token: z.string().optional() })
+
 export const scenarioQuery = z.strictObject({
   session: z.string().optional(),
   apply: z.enum(['session', 'all']).default('session').meta({

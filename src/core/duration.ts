@@ -28,14 +28,22 @@ export function formatDuration(ms: number): string {
   return out.join('')
 }
 
+/** The longest duration taken: 1,000 years. Durations are added to clock times, and a time past
+ *  JavaScript's Date range (year 275760) makes every ISO string of it throw; `9999999999999999d` once
+ *  did that to a session's whole journal. */
+export const MAX_DURATION_MS = 1000 * 365.25 * 86_400_000
+
 /** A duration in a scenario or a control call: a string like `5s`, or a number of milliseconds. */
 export const duration = z
   .union([z.number().int().nonnegative(), z.string()])
   .transform((value, ctx) => {
-    if (typeof value === 'number') return value
-    const ms = parseDuration(value)
+    const ms = typeof value === 'number' ? value : parseDuration(value)
     if (ms === undefined) {
       ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration: write it like 500ms, 5s, 61m, 1h or 7d` })
+      return z.NEVER
+    }
+    if (ms > MAX_DURATION_MS) {
+      ctx.addIssue({ code: 'custom', message: `${JSON.stringify(value)} is longer than 1000 years, the longest duration taken` })
       return z.NEVER
     }
     return ms

@@ -3,6 +3,16 @@ import { duration, formatDuration } from './duration.js'
 import { globToRegExp } from './journal.js'
 import type { Random } from './random.js'
 
+// A rule's headers reach Node's Headers and ServerResponse, which throw on a name that is not an HTTP
+// token and on a value with CR, LF or a character past U+00FF: refused here, at the edge, rather than
+// failing (500) on every request the rule matches.
+const headerName = z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name is an HTTP token: letters, digits and !#$%&\'*+.^_`|~-')
+const headerValue = z.string().regex(/^[\t\x20-\x7e\x80-\xff]*$/, 'a header value has no CR, LF or control characters and no characters past U+00FF')
+// Node's timers hold at most 2^31-1 ms (24.8 days) and fire a longer one at once; an hour is plenty to
+// test a client's timeout.
+const MAX_DELAY_MS = 3_600_000
+const delayMs = duration.refine((ms) => ms <= MAX_DELAY_MS, { message: 'a fault delay is at most 1h' })
+
 /** The form of a fault rule, in the scenario's `faults:` and in `POST /__sandbox/faults`. The partner
  *  names come from the partners mounted, so the core names none. */
 export function faultRuleSchema(partners: readonly string[]) {
@@ -13,17 +23,18 @@ export function faultRuleSchema(partners: readonly string[]) {
       partner: partner.meta({ description: 'The partner whose requests the rule matches' }),
       method: z.string().regex(/^[A-Za-z]+$/).transform((m) => m.toUpperCase()).optional(),
       path: z.string().default('*').meta({ description: 'A glob under the partner prefix; * matches anything' }),
-      headers: z.record(z.string(), z.string()).optional().meta({ description: 'Header values the request must carry (names case-insensitive, values may use *)' }),
+      headers: z.record(headerName, z.string()).optional().meta({ description: 'Header values the request must carry (names case-insensitive, values may use *)' }),
       times: z.number().int().positive().optional().meta({ description: 'How many times the rule acts; omitted: always' }),
       probability: z.number().min(0).max(1).default(1),
       respond: z
         .strictObject({
-          status: z.number().int().min(100).max(599).default(500),
+          // A 1xx is not a final response: the client would wait for one that never comes.
+          status: z.number().int().min(200).max(599).default(500),
           body: z.unknown().optional(),
-          headers: z.record(z.string(), z.string()).optional(),
+          headers: z.record(headerName, headerValue).optional(),
         })
         .optional(),
-      delay: z.union([duration, z.tuple([duration, duration])]).optional(),
+      delay: z.union([delayMs, z.tuple([delayMs, delayMs])]).optional(),
       drop: z.literal(true).optional(),
       truncate: z.literal(true).optional(),
     })
@@ -57,6 +68,11 @@ export interface FaultRequest {
   method: string
   path: string
   header(name: string): string | undefined
+}
+
+export interface FaultSetSnapshot {
+  seq: number
+  rules: { rule: FaultRule & { id: string }; hits: number }[]
 }
 
 /** What a matched rule asks of the request, with any delay already drawn. */
@@ -115,6 +131,23 @@ export class FaultSet {
 
   get size(): number {
     return this.#rules.length
+  }
+
+  /** The rules as given (parsed), each with its hit count, and the sequence of generated ids: what a
+   *  session snapshot needs so a restored set acts exactly as this one would. */
+  snapshot(): FaultSetSnapshot {
+    return { seq: this.#seq, rules: this.#rules.map(({ rule, hits }) => ({ rule, hits })) }
+  }
+
+  /** The set a snapshot was taken of; `rules` must already be parsed by faultRuleSchema. */
+  static restore(data: { seq: number; rules: { rule: FaultRule; hits: number }[] }): FaultSet {
+    const set = new FaultSet()
+    for (const { rule, hits } of data.rules) {
+      set.add(rule)
+      set.#rules[set.#rules.length - 1]!.hits = hits
+    }
+    set.#seq = data.seq
+    return set
   }
 
   match(req: FaultRequest, random: Random): FaultAction | undefined {

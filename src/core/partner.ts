@@ -21,6 +21,9 @@ export interface PartnerContext {
   journal: Journal
   /** Real time, for what happens on the wire (an outbound call's timeout), never for partner logic. */
   real: RealTime
+  /** Call after changing state outside a request (an outbound call finishing, a partner timer), so
+   *  `--state-dir` saves it; requests and control calls are saved by the core. Absent in bare tests. */
+  changed?(): void
   /** Sandbox-wide memo of what derives from the scenario alone, shared by its sessions:
    *  `ctx.memo(config, 'keys', () => makeKeys(config))`. Never put session state in it. */
   memo<T>(owner: object, name: string, make: () => T): T
@@ -89,6 +92,20 @@ export interface PartnerDefinition<C = unknown, S = unknown> {
   summary?(state: S): unknown
   /** Frees timers and sockets when the session is reset or evicted. */
   disposeState?(state: S): void
+  /** What `state` holds beyond what `createState` makes from the scenario, as JSON-serialisable data
+   *  for `GET /__sandbox/snapshot` and `--state-dir`: what clients stored and changed, ids and
+   *  sequences, the state of private random streams. Generated data is a pure function of the seed,
+   *  so it is left out. A partner without it is rebuilt from the scenario on restore. */
+  snapshot?(state: S): unknown
+  /** A state equal to the one `data` was taken from, built with `ctx` (a fresh clock already at the
+   *  snapshot's time, the partner's random stream already where it was). Throws on data it cannot
+   *  use (a ZodError or SnapshotError says where); it must change nothing outside the state it makes,
+   *  and re-arm its own timers (retries, paced sends) on `ctx.clock`. */
+  restore?(config: C, ctx: PartnerContext, data: unknown): S
+  /** GET requests can change this partner's state (envisionme's Login Dialog issues codes on GET), so
+   *  `--state-dir` saves after a GET too when the partner's snapshot changed. Others save after every
+   *  request but GET and HEAD. */
+  changesOnGet?: boolean
 }
 
 // Definitions are stored and mounted without their type parameters.

@@ -13,6 +13,9 @@ export interface PipelineDeps {
   sessions: SessionRegistry
   real: RealTime
   nextRequestId(): string
+  /** `--state-dir`: saves the session; awaited before the response goes out, so what a client is
+   *  told is on disk. Undefined when the request changed nothing worth a write. */
+  persist?(session: Session, partner: AnyPartner, method: string): Promise<void> | undefined
 }
 
 type Env = PartnerEnv<unknown>
@@ -81,6 +84,7 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
 
     c.set('state', session.stateOf(partner))
     const wire = await applyFaults(c, partner.name, path, session, deps.real, next)
+    if (deps.persist) await deps.persist(session, partner, c.req.method)
     return record(c, entry, session, finish, started, wire)
   }
 }

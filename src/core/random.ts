@@ -25,6 +25,16 @@ export class Random {
     this.#state = seed >>> 0
   }
 
+  /** Where the stream stands: a session snapshot keeps it, so a restored session draws on exactly
+   *  where the original would have (the next token, the next fault coin flip). */
+  get state(): number {
+    return this.#state
+  }
+
+  set state(value: number) {
+    this.#state = value >>> 0
+  }
+
   /** A float in [0, 1). */
   next(): number {
     this.#state = (this.#state + 0x6d2b79f5) >>> 0

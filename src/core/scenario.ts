@@ -97,11 +97,30 @@ export function toProblems(error: z.ZodError): Problem[] {
   }))
 }
 
+// Where a parsed scenario keeps the input it came from: hidden (not enumerable), because the parsed
+// form is what every other surface shows.
+const INPUT = Symbol('scenario input')
+
 /** Validates a parsed scenario; throws ScenarioError listing every problem. */
 export function parseScenario(schema: Schema, input: unknown, source?: string): Scenario {
   const result = schema.safeParse(input ?? {})
   if (!result.success) throw new ScenarioError(toProblems(result.error), source)
-  return result.data as Scenario
+  return withInput(result.data as Scenario, input ?? {})
+}
+
+/** The scenario as it was written (YAML/JSON parsed, before defaults and transforms), with its seed:
+ *  what a session snapshot stores, because the parsed form does not always parse again (a schedule's
+ *  `09:00` becomes minutes). Falls back to the parsed form for a scenario made some other way. */
+export function scenarioInput(scenario: Scenario): Record<string, unknown> {
+  const input = (scenario as { [INPUT]?: unknown })[INPUT]
+  const base = input !== null && typeof input === 'object' && !Array.isArray(input) ? (input as Record<string, unknown>) : (scenario as Record<string, unknown>)
+  return { ...base, seed: scenario.seed }
+}
+
+/** `scenario` remembering `input` as its source (see scenarioInput). */
+export function withInput(scenario: Scenario, input: unknown): Scenario {
+  Object.defineProperty(scenario, INPUT, { value: input, enumerable: false, configurable: true })
+  return scenario
 }
 
 /** YAML or JSON text (YAML is a superset, so one parser reads both). */

@@ -1,12 +1,14 @@
+import { createHash } from 'node:crypto'
 import { Clock } from './clock.js'
 import type { Memo } from './memo.js'
 import { EventBus } from './events.js'
-import { FaultSet } from './faults.js'
+import { FaultSet, faultRuleSchema } from './faults.js'
 import { Journal } from './journal.js'
 import type { AnyPartner, PartnerAction, PartnerContext, PartnerDefinition } from './partner.js'
 import { Random, seedOf } from './random.js'
 import type { RealTime } from './real-time.js'
-import { stepDue, type Scenario } from './scenario.js'
+import { parseScenario, scenarioInput, scenarioSchema, ScenarioError, stepDue, type Scenario } from './scenario.js'
+import { parsePart, problemsOf, SNAPSHOT_FORMAT, SNAPSHOT_VERSION, snapshotSchema, SnapshotError, type SessionSnapshot } from './snapshot.js'
 
 export const SESSION_ID = /^[A-Za-z0-9._~-]{1,128}$/
 
@@ -23,6 +25,9 @@ export interface SessionDeps {
   partners: readonly AnyPartner[]
   real: RealTime
   memo: Memo
+  /** Called when state changed outside a request or control call (a timeline step, an Apna attempt
+   *  finishing): `--state-dir` saves the session then, best effort. */
+  onChange?(session: Session): void
 }
 
 /** All mutable state of one isolated world: clock, partner states, journal, faults, timeline. It keeps
@@ -35,7 +40,13 @@ export class Session {
   faults!: FaultSet
   timeline: TimelineStatus[] = []
   lastUsed = 0
+  /** Set by dispose(); the partner states stay readable, so a save queued before it still writes the
+   *  session's last state. */
+  disposed = false
   #states = new Map<string, unknown>()
+  #contexts = new Map<string, PartnerContext>()
+  /** Digest of each `changesOnGet` partner's snapshot after the last GET that looked (see changedOnGet). */
+  #getDigests = new Map<string, string>()
 
   constructor(
     readonly id: string,
@@ -50,10 +61,128 @@ export class Session {
   stateOf<S>(partner: PartnerDefinition<any, S>): S {
     let state = this.#states.get(partner.name)
     if (state === undefined) {
-      state = partner.createState(this.scenario.partners[partner.name] as never, this.#context(partner.name))
+      const ctx = this.#context(partner.name, this.scenario, this.clock, this.journal)
+      state = partner.createState(this.scenario.partners[partner.name] as never, ctx)
       this.#states.set(partner.name, state)
+      this.#contexts.set(partner.name, ctx)
     }
     return state as S
+  }
+
+  /** The whole state as JSON (see snapshot.ts): partners whose state was never made are left out, and
+   *  are made from the scenario on first use after a restore, as they would have been. */
+  snapshot(): SessionSnapshot {
+    const partners: SessionSnapshot['partners'] = {}
+    for (const partner of this.deps.partners) {
+      const state = this.#states.get(partner.name)
+      const ctx = this.#contexts.get(partner.name)
+      if (state === undefined || ctx === undefined || !partner.snapshot) continue
+      partners[partner.name] = { random: ctx.random.state, data: partner.snapshot(state) }
+    }
+    const now = this.clock.now()
+    return {
+      format: SNAPSHOT_FORMAT,
+      version: SNAPSHOT_VERSION,
+      session: this.id,
+      scenario: scenarioInput(this.scenario),
+      clock: {
+        now: new Date(now).toISOString(),
+        frozen: this.clock.frozen,
+        ...(this.clock.frozen ? {} : { realAt: new Date(this.deps.real.now()).toISOString() }),
+      },
+      random: this.random.state,
+      faults: this.faults.snapshot(),
+      timeline: this.timeline.map((t) => ({ ...t })),
+      partners,
+    }
+  }
+
+  /** Replaces the whole state with a snapshot's. Everything is checked and built aside first: a bad
+   *  snapshot throws SnapshotError and leaves the session as it was. The journal starts empty, as
+   *  after a reset. */
+  restore(input: unknown): void {
+    const snap = parsePart(snapshotSchema, input)
+    const scenario = this.#scenarioOf(snap.scenario)
+    const names = this.deps.partners.map((p) => p.name)
+    const ruleSchema = faultRuleSchema(names)
+    const faults = FaultSet.restore({
+      seq: snap.faults.seq,
+      rules: snap.faults.rules.map((r, i) => ({ rule: parsePart(ruleSchema, r.rule, `faults.rules.${i}.rule`), hits: r.hits })),
+    })
+    if (new Set(faults.list().map((f) => f.id)).size !== snap.faults.rules.length) {
+      throw new SnapshotError([{ path: 'faults.rules', message: 'two rules have the same id' }])
+    }
+    const timeline = snap.timeline
+    const steps = scenario.timeline
+    if (timeline.length !== steps.length || timeline.some((t, i) => t.index !== i || t.do !== steps[i]!.do || t.at !== steps[i]!.at)) {
+      throw new SnapshotError([{ path: 'timeline', message: `the steps are not the scenario's ${steps.length} timeline steps, in order` }])
+    }
+    for (const name of Object.keys(snap.partners)) {
+      const partner = this.deps.partners.find((p) => p.name === name)
+      if (!partner) throw new SnapshotError([{ path: `partners.${name}`, message: `no partner "${name}" is served here (${names.join(', ')})` }])
+      if (!partner.restore) throw new SnapshotError([{ path: `partners.${name}`, message: `${name} cannot restore a snapshot` }])
+    }
+
+    const now = Date.parse(snap.clock.now)
+    // A running clock keeps its offset from real time: the time spent down (or since the snapshot was
+    // taken) passes for the session too, as it would have.
+    const start = snap.clock.frozen || snap.clock.realAt === undefined ? now : now + (this.deps.real.now() - Date.parse(snap.clock.realAt))
+    const clock = this.#makeClock(start, snap.clock.frozen)
+    const journal = new Journal(scenario.limits.journal)
+    const states = new Map<string, unknown>()
+    const contexts = new Map<string, PartnerContext>()
+    let current = ''
+    try {
+      for (const [name, part] of Object.entries(snap.partners)) {
+        current = name
+        const partner = this.deps.partners.find((p) => p.name === name)!
+        const ctx = this.#context(name, scenario, clock, journal)
+        ctx.random.state = part.random
+        states.set(name, partner.restore!(scenario.partners[name], ctx, part.data))
+        contexts.set(name, ctx)
+      }
+    } catch (error) {
+      clock.dispose()
+      for (const [name, state] of states) this.deps.partners.find((p) => p.name === name)?.disposeState?.(state)
+      throw new SnapshotError(problemsOf(error, `partners.${current}.data`))
+    }
+
+    this.#teardown()
+    this.scenario = scenario
+    this.clock = clock
+    this.random = new Random(0)
+    this.random.state = snap.random
+    this.journal = journal
+    this.faults = faults
+    this.#states = states
+    this.#contexts = contexts
+    this.#getDigests = new Map()
+    this.#scheduleSteps(timeline.map((t) => ({ ...t })))
+    this.events.emit('reset', { session: this.id, scenario: this.scenario.name, restored: true })
+  }
+
+  /** For `--state-dir` after a GET to a `changesOnGet` partner: whether its snapshot differs from the
+   *  one after the last such GET (a GET that changed nothing must not cost a disk write). */
+  changedOnGet(partner: AnyPartner): boolean {
+    const state = this.#states.get(partner.name)
+    if (state === undefined || !partner.snapshot) return false
+    const digest = createHash('sha1').update(JSON.stringify(partner.snapshot(state))).digest('base64')
+    if (this.#getDigests.get(partner.name) === digest) return false
+    this.#getDigests.set(partner.name, digest)
+    return true
+  }
+
+  /** The snapshot's scenario, parsed again; the session's own object when it is the same scenario, so
+   *  what the sandbox derives from it once (BE&OE's key pair, pages) is shared, not made again. */
+  #scenarioOf(input: Record<string, unknown>): Scenario {
+    if (JSON.stringify(input) === JSON.stringify(scenarioInput(this.scenario))) return this.scenario
+    const schema = this.deps.memo.get(this.deps.partners, 'scenario schema', () => scenarioSchema(this.deps.partners))
+    try {
+      return parseScenario(schema, input)
+    } catch (error) {
+      if (error instanceof ScenarioError) throw new SnapshotError(error.problems.map((p) => ({ path: `scenario.${p.path}`, message: p.message })))
+      throw error
+    }
   }
 
   /** Back to the scenario's start, clock, journal and faults included; `scenario` replaces it first. */
@@ -65,48 +194,66 @@ export class Session {
   }
 
   dispose(): void {
-    this.#teardown()
+    this.disposed = true
+    this.#teardown(false)
     this.events.clear()
   }
 
-  #context(name: string): PartnerContext {
+  #context(name: string, scenario: Scenario, clock: Clock, journal: Journal): PartnerContext {
     return {
       sessionId: this.id,
-      seed: this.scenario.seed,
-      clock: this.clock,
-      random: new Random(seedOf(this.scenario.seed, 'partner', name)),
+      seed: scenario.seed,
+      clock,
+      random: new Random(seedOf(scenario.seed, 'partner', name)),
       events: this.events,
-      journal: this.journal,
+      journal,
       real: this.deps.real,
       memo: (owner, key, make) => this.deps.memo.get(owner, `${name}:${key}`, make),
+      changed: () => this.#changed(),
     }
+  }
+
+  /** State changed with no request to save it: tell the state dir, once this session is live. */
+  #changed(): void {
+    if (!this.disposed) this.deps.onChange?.(this)
+  }
+
+  #makeClock(start: number | undefined, frozen: boolean): Clock {
+    return new Clock(this.deps.real, {
+      ...(start !== undefined ? { start } : {}),
+      frozen,
+      onTimerError: (error, label) => this.events.emit('error', { label, message: errorMessage(error) }),
+    })
   }
 
   #build(): void {
     const { scenario } = this
     const start = scenario.clock.start !== undefined ? Date.parse(scenario.clock.start) : undefined
-    this.clock = new Clock(this.deps.real, {
-      ...(start !== undefined ? { start } : {}),
-      frozen: scenario.clock.frozen,
-      onTimerError: (error, label) => this.events.emit('error', { label, message: errorMessage(error) }),
-    })
+    this.clock = this.#makeClock(start, scenario.clock.frozen)
     this.random = new Random(seedOf(scenario.seed, 'faults'))
     this.journal = new Journal(scenario.limits.journal)
     this.faults = new FaultSet(scenario.faults)
     this.#states = new Map()
-    this.#scheduleTimeline(this.clock.now())
+    this.#contexts = new Map()
+    this.#getDigests = new Map()
+    const begin = this.clock.now()
+    this.#scheduleSteps(
+      scenario.timeline.map((step, index) => ({ index, do: step.do, at: step.at, due: new Date(stepDue(step.at, begin)).toISOString(), status: 'pending' })),
+    )
   }
 
-  #scheduleTimeline(start: number): void {
+  /** Arms the pending steps of `timeline` (one status per scenario step) on the clock. */
+  #scheduleSteps(timeline: TimelineStatus[]): void {
     const actions = new Map<string, { partner: AnyPartner; action: PartnerAction<unknown> }>(
       this.deps.partners.flatMap((p) => Object.entries(p.actions ?? {}).map(([key, a]) => [`${p.name}.${key}`, { partner: p, action: a }] as const)),
     )
-    this.timeline = this.scenario.timeline.map((step, index) => {
-      const due = stepDue(step.at, start)
-      const status: TimelineStatus = { index, do: step.do, at: step.at, due: new Date(due).toISOString(), status: 'pending' }
+    this.timeline = timeline
+    for (const status of timeline) {
+      if (status.status !== 'pending') continue
+      const step = this.scenario.timeline[status.index]!
       const target = actions.get(step.do)
       this.clock.at(
-        due,
+        Date.parse(status.due),
         async () => {
           try {
             if (!target) throw new Error(`no partner offers the action ${step.do}`)
@@ -117,20 +264,25 @@ export class Session {
             status.error = errorMessage(error)
           }
           this.events.emit('timeline', status)
+          this.#changed()
         },
         `timeline ${step.do}`,
       )
-      return status
-    })
+    }
   }
 
-  #teardown(): void {
+  /** Stops the clock and frees the partners' timers and sockets; `clear` forgets their states too
+   *  (a reset), which dispose() does not, so a save still in the queue writes the last state. */
+  #teardown(clear = true): void {
     this.clock.dispose()
     for (const partner of this.deps.partners) {
       const state = this.#states.get(partner.name)
       if (state !== undefined) partner.disposeState?.(state)
     }
-    this.#states.clear()
+    if (clear) {
+      this.#states = new Map()
+      this.#contexts = new Map()
+    }
   }
 }
 

@@ -4,6 +4,8 @@ import { apnaControl } from './control.js'
 import { apnaRoutes } from './routes.js'
 import { apnaConfig, pushInput, streamInput, type ApnaAuth, type PushInput, type StreamInput } from './schema.js'
 import { ApnaStore } from './store.js'
+import { targetView } from './views.js'
+import { redactUrl } from '../../core/redact.js'
 
 /** Apna's application push (seed 003_59e9a0725a01f398): the sandbox plays Apna and POSTs candidate
  *  applications to the client's endpoint, retries once 5 s later, paces at 10 requests/s, and keeps a
@@ -14,6 +16,8 @@ export const apna = definePartner({
   title: 'Apna application pusher',
   config: apnaConfig,
   createState: (config, ctx) => new ApnaStore(config, ctx),
+  snapshot: (state: ApnaStore) => state.snapshot(),
+  restore: (config, ctx, data) => ApnaStore.restore(config, ctx, data),
   routes: apnaRoutes,
   control: apnaControl,
   actions: {
@@ -38,8 +42,23 @@ export const apna = definePartner({
     config.target.url ? `pushes to ${config.target.url}, ${describeAuth(config.target.auth)}` : 'no target yet: PUT /__sandbox/apna/target {"url": …}',
     `retry ${config.retry.attempts}× after ${formatDuration(config.retry.delay)}, ${config.rate > 0 ? `${config.rate} requests/s` : 'unpaced'}; push with POST /__sandbox/apna/applications {"count": 5}`,
   ],
+  summary: apnaSummary,
   disposeState: (state) => state.dispose(),
 })
+
+/** The dashboard's glance at a session: where pushes go (secrets masked, as GET /target shows them)
+ *  and how many deliveries are in each state. */
+function apnaSummary(state: ApnaStore) {
+  const target = targetView(state.target)
+  return {
+    target: { ...target, url: target.url === null ? null : redactUrl(target.url) },
+    counts: state.counts(),
+    stats: state.stats,
+    open: state.open,
+    inFlight: state.inFlight,
+    streams: state.streams().filter((s) => s.state === 'running').length,
+  }
+}
 
 /** The banner shows the scenario's own credentials, as the other partners' banners do: they are what
  *  the newcomer's endpoint must accept. */

@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import type { TimerHandle } from '../../core/clock.js'
+import { snap } from '../../core/snapshot.js'
 import { formatDuration } from '../../core/duration.js'
 import { BODY_CAP, type JournalEntry } from '../../core/journal.js'
 import type { PartnerContext } from '../../core/partner.js'
@@ -7,7 +9,7 @@ import { journalHeaders, outboundHeaders } from './auth.js'
 import { deliveryNotFound, noTarget, queueFull, stillInProgress } from './errors.js'
 import { candidateAt, type CandidateOptions } from './fixtures.js'
 import { shape } from './payload.js'
-import type { ApnaConfig, ApnaTarget, DeliveryState, InvalidKind, PushInput, StreamInput } from './schema.js'
+import { deliveryStates, invalidKinds, streamInput, targetSchema, type ApnaConfig, type ApnaTarget, type DeliveryState, type InvalidKind, type PushInput, type StreamInput } from './schema.js'
 import { deliverySummary } from './views.js'
 import { destroyAgents, makeAgents, postJson, type Agents, type WireResult } from './wire.js'
 
@@ -80,6 +82,8 @@ export interface StreamStatus {
 
 interface Stream extends StreamStatus {
   timer: TimerHandle | undefined
+  /** What started it, for a snapshot: a restored stream goes on making the same applications. */
+  input: StreamInput
 }
 
 // Attempts kept per delivery: redeliveries can add without end.
@@ -216,27 +220,35 @@ export class ApnaStore {
   }
 
   streams(): StreamStatus[] {
-    return this.#streams.map(({ timer: _, ...s }) => s)
+    return this.#streams.map(({ timer: _, input: __, ...s }) => s)
   }
 
   /** A steady stream: one application now, then one every 1/rate s of session time until `for` has
    *  passed. A tick that finds the queue full is counted as refused, and the stream goes on. */
   startStream(input: StreamInput): StreamStatus {
     if (!this.target.url) throw noTarget()
-    const { rate, for: span, ...push } = input
     const start = this.ctx.clock.now()
     const stream: Stream = {
       id: `s-${++this.#streamSeq}`,
-      rate,
+      rate: input.rate,
       startedAt: new Date(start).toISOString(),
-      until: new Date(start + span).toISOString(),
+      until: new Date(start + input.for).toISOString(),
       made: 0,
       refused: 0,
       state: 'running',
       timer: undefined,
+      input,
     }
     this.#streams.push(stream)
     if (this.#streams.length > 50) this.#streams.splice(0, this.#streams.length - 50)
+    this.#runStream(stream, 0)
+    return this.streams().find((s) => s.id === stream.id)!
+  }
+
+  /** Runs tick `first` of a stream now, and arms the ticks after it. */
+  #runStream(stream: Stream, first: number): void {
+    const { rate, for: span, ...push } = stream.input
+    const start = Date.parse(stream.startedAt)
     const interval = 1000 / rate
     const tick = (k: number) => {
       stream.timer = undefined
@@ -260,8 +272,7 @@ export class ApnaStore {
       } else stream.state = 'done'
       this.ctx.events.emit('apna.stream', this.streams().find((s) => s.id === stream.id))
     }
-    tick(0)
-    return this.streams().find((s) => s.id === stream.id)!
+    tick(first)
   }
 
   stopStreams(): number {
@@ -411,23 +422,27 @@ export class ApnaStore {
       d.state = 'retrying'
       const due = this.ctx.clock.now() + this.config.retry.delay
       d.nextAttemptAt = new Date(due).toISOString()
-      d.retryTimer = this.ctx.clock.at(
-        due,
-        () => {
-          d.retryTimer = undefined
-          if (this.#disposed) return
-          this.#ready.unshift(d)
-          this.#kick()
-          return this.settleIfFrozen()
-        },
-        `apna: retry ${d.id}`,
-      )
+      this.#armRetry(d, due)
     } else {
       d.state = 'failed'
       this.#open--
       this.stats.failed++
     }
     this.#changed(d)
+  }
+
+  #armRetry(d: Delivery, due: number): void {
+    d.retryTimer = this.ctx.clock.at(
+      due,
+      () => {
+        d.retryTimer = undefined
+        if (this.#disposed) return
+        this.#ready.unshift(d)
+        this.#kick()
+        return this.settleIfFrozen()
+      },
+      `apna: retry ${d.id}`,
+    )
   }
 
   /** The attempt as a journal entry, so `GET /__sandbox/requests?partner=apna` shows what was sent. */
@@ -467,6 +482,85 @@ export class ApnaStore {
     d.updatedAt = this.#now()
     this.ctx.events.emit('apna.delivery', deliverySummary(d))
     for (const waiter of [...this.#waiters]) waiter()
+    // Attempts finish outside any request: the state dir saves them now (best effort).
+    this.ctx.changed?.()
+  }
+
+  /** The target, the counters, every delivery with its attempts, the queue's order and the streams. */
+  snapshot(): ApnaSnapshot {
+    return {
+      target: this.target,
+      stats: { ...this.stats },
+      seq: this.#seq,
+      streamSeq: this.#streamSeq,
+      nextIndex: this.#nextIndex,
+      nextSlot: Number.isFinite(this.#nextSlot) ? this.#nextSlot : null,
+      deliveries: [...this.#deliveries.values()].map(({ retryTimer: _, ...d }) => d),
+      ready: this.#ready.map((d) => d.id),
+      streams: this.#streams.map(({ timer: _, ...s }) => s),
+    }
+  }
+
+  /** A store as the snapshot had it, its timers armed again on the new clock. An attempt that was on
+   *  the wire when the snapshot was taken has no outcome: it goes first in the queue and is sent again
+   *  (the receiver may see it twice, as it may on any retry). */
+  static restore(config: ApnaConfig, ctx: PartnerContext, data: unknown): ApnaStore {
+    const saved = apnaSnapshot.parse(data)
+    const store = new ApnaStore(config, ctx)
+    try {
+      store.#restore(saved)
+    } catch (error) {
+      store.dispose()
+      throw error
+    }
+    return store
+  }
+
+  #restore(saved: ApnaSnapshot): void {
+    this.target = saved.target
+    Object.assign(this.stats, saved.stats)
+    this.#seq = saved.seq
+    this.#streamSeq = saved.streamSeq
+    this.#nextIndex = saved.nextIndex
+    this.#nextSlot = saved.nextSlot ?? Number.NEGATIVE_INFINITY
+    const resend: Delivery[] = []
+    for (const s of saved.deliveries) {
+      const d: Delivery = { ...s, retryTimer: undefined }
+      this.#deliveries.set(d.id, d)
+      if (d.state === 'queued' || d.state === 'sending' || d.state === 'retrying') this.#open++
+      if (d.state === 'sending') {
+        d.state = 'queued'
+        d.roundAttempts = Math.max(0, d.roundAttempts - 1)
+        d.attemptCount = Math.max(0, d.attemptCount - 1)
+        this.stats.attempts = Math.max(0, this.stats.attempts - 1)
+        resend.push(d)
+      }
+      if (d.state === 'retrying') this.#armRetry(d, d.nextAttemptAt !== null ? Date.parse(d.nextAttemptAt) : this.ctx.clock.now())
+    }
+    for (const id of saved.ready) {
+      const d = this.#deliveries.get(id)
+      if (!d || d.state !== 'queued') throw new RangeError(`ready: ${id} is not a queued delivery`)
+      if (!resend.includes(d)) this.#ready.push(d)
+    }
+    this.#ready.unshift(...resend)
+    for (const s of saved.streams) {
+      const stream: Stream = { ...s, timer: undefined }
+      this.#streams.push(stream)
+      if (stream.state !== 'running') continue
+      // Tick k is due at start + k/rate; ticks made so far are made + refused.
+      const next = stream.made + stream.refused
+      const due = Date.parse(stream.startedAt) + (next * 1000) / stream.rate
+      stream.timer = this.ctx.clock.at(
+        due,
+        () => {
+          this.#runStream(stream, next)
+          return this.settleIfFrozen()
+        },
+        `apna: stream ${stream.id}`,
+      )
+    }
+    // Sends start once the session has taken this state (restore builds it aside first).
+    queueMicrotask(() => this.#kick())
   }
 
   /** Keeps the log at `logLimit`, dropping the oldest finished deliveries. */
@@ -498,3 +592,65 @@ function firstKiB(text: string): string {
   const bytes = Buffer.from(text)
   return bytes.byteLength <= RESPONSE_KEPT ? text : new TextDecoder().decode(bytes.subarray(0, RESPONSE_KEPT))
 }
+
+const isoTime = z.iso.datetime({ offset: true })
+const count = z.number().int().nonnegative()
+
+/** An Apna state's snapshot: see ApnaStore.snapshot. */
+export const apnaSnapshot = z.strictObject({
+  target: targetSchema,
+  stats: z.object({ pushed: count, delivered: count, failed: count, refused: count, attempts: count }),
+  seq: count,
+  streamSeq: count,
+  nextIndex: count,
+  /** Session time of the next paced send; null: none due. */
+  nextSlot: snap.time.nullable(),
+  deliveries: z.array(
+    z.object({
+      id: z.string(),
+      index: count,
+      source: z.enum(['api', 'timeline', 'stream']),
+      state: z.enum(deliveryStates),
+      invalid: z.enum(invalidKinds).nullable(),
+      createdAt: isoTime,
+      updatedAt: isoTime,
+      nextAttemptAt: isoTime.nullable(),
+      redeliveries: count,
+      attemptCount: count,
+      attempts: z.array(
+        z.object({
+          number: count,
+          round: count,
+          retry: z.boolean(),
+          at: isoTime,
+          realAt: isoTime,
+          url: z.string(),
+          status: z.number().int().nullable(),
+          durationMs: z.number(),
+          error: z.string().nullable(),
+          response: z.string(),
+          documented: z.boolean(),
+          outcome: z.enum(['delivered', 'failed']),
+          journalId: z.number().int(),
+        }),
+      ),
+      payload: z.unknown(),
+      body: z.string(),
+      roundAttempts: count,
+    }),
+  ),
+  ready: z.array(z.string()),
+  streams: z.array(
+    z.object({
+      id: z.string(),
+      rate: z.number().positive(),
+      startedAt: isoTime,
+      until: isoTime,
+      made: count,
+      refused: count,
+      state: z.enum(['running', 'done', 'stopped']),
+      input: streamInput,
+    }),
+  ),
+})
+export type ApnaSnapshot = z.output<typeof apnaSnapshot>

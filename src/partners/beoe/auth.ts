@@ -25,6 +25,8 @@ const KEEP_TOKENS = 10_000
 
 export class TokenTable {
   #byJti = new Map<string, IssuedToken>()
+  /** Every login that succeeded, including tokens since forgotten past KEEP_TOKENS. */
+  #issued = 0
 
   constructor(
     private readonly random: Random,
@@ -42,11 +44,31 @@ export class TokenTable {
     const token = `${input}.${sign('sha256', Buffer.from(input), keys.privateKey).toString('base64url')}`
     const issued = { token, userId: user.id, email: user.email, expiresAt }
     this.#byJti.set(jti, issued)
+    this.#issued++
     for (const key of this.#byJti.keys()) {
       if (this.#byJti.size <= KEEP_TOKENS) break
       this.#byJti.delete(key)
     }
     return issued
+  }
+
+  /** For the dashboard: tokens issued in this session and how many of them are still good at `now`. */
+  counts(now: number): { issued: number; live: number } {
+    let live = 0
+    for (const t of this.#byJti.values()) if (now < t.expiresAt) live++
+    return { issued: this.#issued, live }
+  }
+
+  /** The tokens kept (oldest first, as they are forgotten), the count issued and where the jti stream
+   *  stands: a session snapshot's part. */
+  snapshot(): { random: number; issued: number; tokens: [string, IssuedToken][] } {
+    return { random: this.random.state, issued: this.#issued, tokens: [...this.#byJti] }
+  }
+
+  restore(saved: { random: number; issued: number; tokens: [string, IssuedToken][] }): void {
+    this.random.state = saved.random
+    this.#issued = saved.issued
+    this.#byJti = new Map(saved.tokens)
   }
 
   /** The token's holder, or why it is refused, for the journal. */

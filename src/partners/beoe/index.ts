@@ -15,8 +15,11 @@ export const beoe = definePartner({
   title: 'BE&OE Foreign Jobs',
   config: beoeConfig,
   createState: (config, ctx) => new BeoeState(config, ctx),
+  snapshot: (state: BeoeState) => state.snapshot(),
+  restore: (config, ctx, data) => BeoeState.restore(config, ctx, data),
   routes: beoeRoutes,
   control: beoeControl,
+  summary: beoeSummary,
   actions: {
     addJobs: {
       description: 'Adds jobs: { count } new generated ones with the next ids, and/or { records } given inline',
@@ -41,3 +44,22 @@ export const beoe = definePartner({
     `${config.jobs.generate + config.jobs.records.length} jobs, ${config.pageSize} a page; ${config.schedule ? `open ${new Schedule(config.schedule).describe()}` : 'always open'}`,
   ],
 })
+
+/** The dashboard's glance at a session: open now and until when, the job list, the tokens issued.
+ *  Users are listed by email only; passwords and tokens never leave the state. */
+function beoeSummary(state: BeoeState) {
+  const now = state.ctx.clock.now()
+  const { schedule } = state
+  const open = !schedule || schedule.isOpen(now)
+  const change = !schedule ? undefined : open ? schedule.nextClosing(now) : schedule.nextOpening(now)
+  const jobs = state.jobs.summary()
+  return {
+    open,
+    schedule: schedule ? schedule.describe() : 'always open',
+    nextChange: change === undefined || !schedule ? null : { to: open ? 'closed' : 'open', at: schedule.isoLocal(change) },
+    jobs: { total: jobs.total, firstId: jobs.firstId, lastId: jobs.lastId, perPage: state.config.pageSize },
+    pages: Math.max(1, Math.ceil(jobs.total / state.config.pageSize)),
+    tokens: state.tokens.counts(now),
+    users: state.users.map((u) => u.email),
+  }
+}

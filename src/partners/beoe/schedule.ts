@@ -55,6 +55,33 @@ export class Schedule {
     return undefined
   }
 
+  /** The first instant after `now` at which the API is closed, following windows that run into each
+   *  other; `now` itself when closed, undefined when it never closes (within ~400 windows). */
+  nextClosing(now: number): number | undefined {
+    let t = now
+    for (let n = 0; n < 400 && this.isOpen(t); n++) {
+      const end = this.#windowEnd(t)
+      if (end === undefined || end <= t) return undefined
+      t = end
+    }
+    return this.isOpen(t) ? undefined : t
+  }
+
+  /** The latest end of the windows open at `t` (which opened today or, overnight, yesterday). */
+  #windowEnd(t: number): number | undefined {
+    const today = this.#local(t).day
+    let best: number | undefined
+    for (const day of [today - 1, today]) {
+      for (const w of this.config.open) {
+        if (!this.#opensOn(w.days, day)) continue
+        const start = this.#instant(day, w.from)
+        const end = this.#instant(w.from < w.to ? day : day + 1, w.to)
+        if (start <= t && t < end && (best === undefined || end > best)) best = end
+      }
+    }
+    return best
+  }
+
   /** `mon, tue, wed, thu, fri 09:00-17:00` windows, for messages. */
   describe(): string {
     const windows = this.config.open.map((w) => `${w.days.join(', ')} ${hhmm(w.from)}-${hhmm(w.to)}`)

@@ -27,6 +27,8 @@ export const PAGE_CACHE_BYTES = 64 * 1024 * 1024
 
 export class Shared {
   #keys: Promise<KeyPair> | undefined
+  /** The private key in PKCS#8 PEM, once made or adopted. */
+  #pem: string | undefined
   #pools = new Map<number, Pools>()
   readonly pages = new PageCache(PAGE_CACHE_BYTES)
 
@@ -42,8 +44,28 @@ export class Shared {
     const privateKey = this.config.privateKey
       ? createPrivateKey(this.config.privateKey)
       : (await generate('rsa', { modulusLength: 2048 })).privateKey
-    const publicKey = createPublicKey(privateKey)
-    return { privateKey, publicKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() }
+    this.#pem = privateKey.export({ type: 'pkcs8', format: 'pem' }).toString()
+    return pairOf(privateKey)
+  }
+
+  /** The key pair's private half when the sandbox generated it (not the scenario's own), once made:
+   *  a session snapshot keeps it, so the tokens it signed still verify after a restart. */
+  generatedKey(): string | undefined {
+    return this.config.privateKey ? undefined : this.#pem
+  }
+
+  /** Takes `pem` as the key pair when none was made yet; false when another one exists (or is being
+   *  made), and the caller must use a Shared of its own. */
+  adoptKey(pem: string): boolean {
+    const privateKey = createPrivateKey(pem)
+    // Passport signs RS256: a key of another kind would make tokens no client could verify.
+    if (privateKey.asymmetricKeyType !== 'rsa') throw new RangeError(`key: an RSA private key is needed, not ${privateKey.asymmetricKeyType ?? 'a secret key'}`)
+    if (this.#keys === undefined) {
+      this.#keys = Promise.resolve(pairOf(privateKey))
+      this.#pem = pem
+      return true
+    }
+    return this.#pem === pem
   }
 
   pools(seed: number): Pools {
@@ -95,4 +117,9 @@ export class PageCache {
   get count(): number {
     return this.#entries.size
   }
+}
+
+function pairOf(privateKey: KeyObject): KeyPair {
+  const publicKey = createPublicKey(privateKey)
+  return { privateKey, publicKey, publicPem: publicKey.export({ type: 'spki', format: 'pem' }).toString() }
 }

@@ -73,6 +73,30 @@ export class JobStore {
     return this.#total
   }
 
+  /** The list as ranges, records and removed ids (never the generated rows): a snapshot's part. */
+  snapshot(): JobStoreSnapshot {
+    return {
+      nextId: this.#nextId,
+      version: this.version,
+      ranges: this.#ranges.map((r) => [r.from, r.to]),
+      records: [...this.#records.values()].map((e) => [e.id, e.json]),
+      removed: this.#removedSorted,
+    }
+  }
+
+  restore(saved: JobStoreSnapshot): void {
+    this.#ranges = saved.ranges.map(([from, to]) => {
+      if (to < from) throw new RangeError(`jobs.ranges: [${from}, ${to}) runs backwards`)
+      return { kind: 'range', from, to }
+    })
+    this.#records = new Map(saved.records.map(([id, json]) => [id, { kind: 'record', id, json }]))
+    this.#removed = new Set(saved.removed)
+    this.#removedSorted = [...this.#removed].sort((a, b) => a - b)
+    this.#nextId = saved.nextId
+    this.version = saved.version
+    this.#reindex()
+  }
+
   summary(): JobSummary {
     const index = this.#placed()
     const first = index[0]?.segment
@@ -308,4 +332,14 @@ function lowerBound(sorted: number[], value: number): number {
     else hi = mid
   }
   return lo
+}
+
+export interface JobStoreSnapshot {
+  nextId: number
+  version: number
+  /** [from, to) of each generated range. */
+  ranges: [number, number][]
+  /** [id, the job's JSON as the API writes it]. */
+  records: [number, string][]
+  removed: number[]
 }

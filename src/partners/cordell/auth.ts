@@ -33,7 +33,12 @@ export async function login(c: C): Promise<Response> {
       throw refused(store, ip, null, loginError(400, 'The body is not valid JSON: send {"UserName": "...", "Password": "..."}', 'login body is not JSON'))
     }
   } else if (type.includes('x-www-form-urlencoded') || type.includes('multipart/form-data')) {
-    raw = await c.req.parseBody()
+    try {
+      raw = await c.req.parseBody()
+    } catch {
+      // A multipart body without its boundary, or cut short: undici's FormData parser throws.
+      throw refused(store, ip, null, loginError(400, 'The form body cannot be read: send UserName=...&Password=... as application/x-www-form-urlencoded', 'login form body cannot be parsed'))
+    }
   } else {
     throw refused(store, ip, null, loginError(415, 'Send the credentials as JSON ({"UserName": "...", "Password": "..."}) or as a form (UserName=...&Password=...)', `login Content-Type is "${type || '(none)'}"`))
   }

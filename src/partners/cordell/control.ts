@@ -22,13 +22,13 @@ export function applyChanges(store: CordellStore, input: ChangesInput): Applied[
   return applied
 }
 
-const auditQuery = z.strictObject({
+export const auditQuery = z.strictObject({
   user: z.string().optional(),
   method: z.string().optional(),
   limit: z.coerce.number().int().positive().optional(),
   session: z.string().optional(),
 })
-const userQuery = z.strictObject({ user: z.string().optional(), session: z.string().optional() })
+export const userQuery = z.strictObject({ user: z.string().optional(), session: z.string().optional() })
 
 /** `/__sandbox/cordell/…`: the audit trail, data changes, and the delta marks behind them. */
 export function cordellControl() {

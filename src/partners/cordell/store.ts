@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import type { PartnerContext } from '../../core/partner.js'
+import { snap } from '../../core/snapshot.js'
 import type { Random } from '../../core/random.js'
 import {
   addedWords, categoryAt, createdAt, datasetAt, entryAt, ingredientAt, itemAt, money, priceAt, revised, withTotals, type Values,
@@ -137,6 +139,77 @@ export class CordellStore {
 
   get now(): number {
     return this.ctx.clock.now()
+  }
+
+  // ---- snapshot --------------------------------------------------------------------------------------
+
+  /** What the session changed: rows added, modified or deleted (every change stamps a sequence number,
+   *  so those are the rows with one; the rest are the seed's), tokens, download marks, the audit trail,
+   *  the counters and the change stream's position. */
+  snapshot(): CordellSnapshot {
+    const rows: CordellSnapshot['rows'] = []
+    for (const table of this.#tables.values()) {
+      for (const r of table.values()) {
+        if (r.seq === 0) continue
+        rows.push({
+          table: r.table, id: r.id, values: r.values, created: r.created, seq: r.seq,
+          ...(r.dataset !== undefined ? { dataset: r.dataset } : {}),
+          ...(r.modified !== undefined ? { modified: r.modified } : {}),
+          ...(r.deleted !== undefined ? { deleted: r.deleted } : {}),
+          ...(r.tipCreated !== undefined ? { tipCreated: r.tipCreated } : {}),
+          ...(r.tipModified !== undefined ? { tipModified: r.tipModified } : {}),
+        })
+      }
+    }
+    return {
+      seq: this.#seq,
+      auditSeq: this.#auditSeq,
+      changes: this.#changes.state,
+      nextId: Object.fromEntries(this.#nextId),
+      rows,
+      tokens: [...this.#tokens.values()],
+      marks: [...this.#marks.values()].map((m) => ({ user: m.user, method: m.method, at: m.at, seq: m.seq, ...(m.dataset !== undefined ? { dataset: m.dataset } : {}) })),
+      audit: this.#audit,
+    }
+  }
+
+  static restore(config: CordellConfig, ctx: PartnerContext, data: unknown): CordellStore {
+    const saved = cordellSnapshot.parse(data)
+    const store = new CordellStore(config, ctx)
+    store.#restore(saved)
+    return store
+  }
+
+  #restore(saved: CordellSnapshot): void {
+    // Rows in sequence order, so a child added after its parent finds it when indexed.
+    for (const r of [...saved.rows].sort((a, b) => a.seq - b.seq)) {
+      const key = KEY[r.table]
+      if (r.values[key] !== r.id) throw new RangeError(`rows: ${r.table} row ${r.id} has ${key} ${String(r.values[key])}`)
+      let row = this.get(r.table, r.id)
+      if (row) {
+        // Parent ids never change, so the row stays where the indexes have it.
+        for (const field of INDEXED[r.table]) {
+          if (r.values[field] !== row.values[field]) throw new RangeError(`rows: ${r.table} row ${r.id} moved ${field} from ${String(row.values[field])} to ${String(r.values[field])}`)
+        }
+        row.values = { ...r.values }
+        row.created = r.created
+      } else {
+        row = this.#insert(r.table, { ...r.values }, r.dataset, r.created, r.seq)
+      }
+      row.dataset = r.dataset
+      row.seq = r.seq
+      row.modified = r.modified
+      row.deleted = r.deleted
+      if (r.tipCreated !== undefined) row.tipCreated = r.tipCreated
+      if (r.tipModified !== undefined) row.tipModified = r.tipModified
+    }
+    for (const [table, next] of Object.entries(saved.nextId)) this.#nextId.set(table as Table, Math.max(next, this.#nextId.get(table as Table) ?? 1))
+    this.#seq = saved.seq
+    this.#auditSeq = saved.auditSeq
+    this.#changes.state = saved.changes
+    this.#tokens = new Map(saved.tokens.map((t) => [t.token, t]))
+    this.#marks = new Map(saved.marks.map((m) => [markKey(m.user, m.method, m.dataset), { ...m, dataset: m.dataset }]))
+    this.#audit = saved.audit
   }
 
   // ---- data ----------------------------------------------------------------------------------------
@@ -287,6 +360,13 @@ export class CordellStore {
 
   token(value: string): Token | undefined {
     return this.#tokens.get(value)
+  }
+
+  /** For the dashboard: tokens this session remembers and how many are unexpired. */
+  tokenCounts(): { total: number; live: number } {
+    let live = 0
+    for (const t of this.#tokens.values()) if (t.expires > this.now) live++
+    return { total: this.#tokens.size, live }
   }
 
   // ---- audit -----------------------------------------------------------------------------------------
@@ -497,3 +577,45 @@ function guid(r: Random): string {
   const hex = Array.from({ length: 32 }, () => r.int(0, 15).toString(16)).join('')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${'89ab'[r.int(0, 3)]}${hex.slice(17, 20)}-${hex.slice(20)}`
 }
+
+const table = z.enum(['datasets', 'categories', 'entries', 'items', 'ingredients', 'prices'])
+const value = z.union([z.string(), z.number()])
+
+/** A Cordell state's snapshot: see CordellStore.snapshot. */
+export const cordellSnapshot = z.strictObject({
+  seq: z.number().int().nonnegative(),
+  auditSeq: z.number().int().nonnegative(),
+  changes: snap.uint32,
+  nextId: z.partialRecord(table, z.number().int().positive()),
+  rows: z.array(
+    z.object({
+      table,
+      id: z.number().int(),
+      dataset: z.number().int().optional(),
+      values: z.record(z.string(), value),
+      created: snap.time,
+      modified: snap.time.optional(),
+      deleted: snap.time.optional(),
+      seq: z.number().int().positive(),
+      tipCreated: snap.time.optional(),
+      tipModified: snap.time.optional(),
+    }),
+  ),
+  tokens: z.array(z.object({ token: z.string(), user: z.string(), issued: snap.time, expires: snap.time, ip: z.string() })),
+  marks: z.array(z.object({ user: z.string(), method: z.string(), dataset: z.number().int().optional(), at: snap.time, seq: z.number().int().nonnegative() })),
+  audit: z.array(
+    z.object({
+      id: z.number().int(),
+      at: z.string(),
+      user: z.string().nullable(),
+      ip: z.string(),
+      method: z.string(),
+      parameters: z.record(z.string(), z.string()),
+      mode: z.enum(['full', 'complete', 'delta', 'lookup']).nullable(),
+      since: z.string().nullable(),
+      records: z.number().int(),
+      outcome: z.string(),
+    }),
+  ),
+})
+export type CordellSnapshot = z.output<typeof cordellSnapshot>

@@ -16,6 +16,8 @@ export const das = definePartner({
   title: 'DAS Events API',
   config: dasConfig,
   createState: (config, ctx) => new DasStore(config, ctx),
+  snapshot: (state: DasStore) => state.snapshot(),
+  restore: (config, ctx, data) => DasStore.restore(config, ctx, data),
   routes: dasRoutes,
   control: dasControl,
   // Event counts per stream; the signing key stays out (the banner shows it, the dashboard need not).

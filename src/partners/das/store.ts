@@ -1,4 +1,6 @@
 import type { KeyObject } from 'node:crypto'
+import { z } from 'zod'
+import { snap } from '../../core/snapshot.js'
 import { secretKey } from './auth.js'
 import type { PartnerContext } from '../../core/partner.js'
 import { resolveEnum } from './binder.js'
@@ -62,6 +64,28 @@ export class EventStream<R> {
     while (i > 0 && this.#byDate[i - 1]!.CreatedOn > createdOn) i--
     this.#byDate.splice(i, 0, event)
     return event
+  }
+
+  /** The stored events (scenario records and POSTs), for a snapshot: generated ones are the seed's. */
+  stored(): readonly DasEvent<R>[] {
+    return this.#stored
+  }
+
+  get nextId(): number {
+    return this.#nextId
+  }
+
+  /** Puts back stored events a snapshot kept (in Id order, after the generated ones). */
+  restore(events: DasEvent<R>[], nextId: number): void {
+    let last = this.generated.count
+    for (const e of events) {
+      if (e.Id <= last) throw new RangeError(`${this.name}: event Id ${e.Id} is not after ${last} (ids ascend, after the ${this.generated.count} generated)`)
+      last = e.Id
+    }
+    if (nextId <= last) throw new RangeError(`${this.name}: nextId ${nextId} is not after the last event's Id ${last}`)
+    this.#stored = events
+    this.#byDate = [...events].sort((a, b) => a.CreatedOn - b.CreatedOn || a.Id - b.Id)
+    this.#nextId = nextId
   }
 
   #generatedEvent(i: number): DasEvent<R> {
@@ -179,10 +203,12 @@ export class DasStore {
   constructor(
     readonly config: DasConfig,
     readonly ctx: PartnerContext,
+    saved?: DasSnapshot,
   ) {
     this.secret = ctx.memo(config, 'secret', () => secretKey(config))
     const start = ctx.clock.now()
-    this.generatedUntil = config.generatedUntil !== undefined ? Date.parse(config.generatedUntil) : startOfUtcDay(start)
+    // Restored: where generation ended then, for the session's first day may have been another.
+    this.generatedUntil = saved ? saved.generatedUntil : config.generatedUntil !== undefined ? Date.parse(config.generatedUntil) : startOfUtcDay(start)
     const make = <K extends StreamName>(name: K): EventStream<Rows[K]> => {
       const { generate, every } = config[name]
       return new EventStream<Rows[K]>(name, {
@@ -192,6 +218,15 @@ export class DasStore {
       })
     }
     this.streams = { apprenticeships: make('apprenticeships'), engagements: make('engagements'), accounts: make('accounts'), generic: make('generic') }
+    if (saved) {
+      // The scenario's records are among the stored events, with the CreatedOn they got then.
+      for (const name of STREAMS) {
+        const { nextId, events } = saved.streams[name]
+        this.streams[name].restore(events.map(([Id, CreatedOn, row]) => ({ Id, CreatedOn, row })) as never, nextId)
+      }
+      this.#added = { ...saved.added }
+      return
+    }
     const numbering = config.trainingTypeNumbers
     for (const r of config.apprenticeships.records) {
       const { CreatedOn, ...input } = r as unknown as ApprenticeshipInput & { CreatedOn: number | null }
@@ -217,7 +252,36 @@ export class DasStore {
     }
   }
 
+  /** Everything a session added: the stored events of each stream (as `[Id, CreatedOn, row]`, the
+   *  scenario's records included, since their CreatedOn is the session's start), and the counters. */
+  snapshot(): DasSnapshot {
+    const streams = {} as DasSnapshot['streams']
+    for (const name of STREAMS) {
+      const stream = this.streams[name] as EventStream<unknown>
+      streams[name] = { nextId: stream.nextId, events: stream.stored().map((e) => [e.Id, e.CreatedOn, e.row as Record<string, unknown>]) }
+    }
+    return { generatedUntil: this.generatedUntil, added: { ...this.#added }, streams }
+  }
+
+  static restore(config: DasConfig, ctx: PartnerContext, data: unknown): DasStore {
+    return new DasStore(config, ctx, dasSnapshot.parse(data))
+  }
+
   summary(): Record<StreamName, number> {
     return Object.fromEntries(STREAMS.map((s) => [s, this.streams[s].size])) as Record<StreamName, number>
   }
 }
+
+const streamSnapshot = z.strictObject({
+  nextId: z.number().int().positive(),
+  events: z.array(z.tuple([z.number().int().positive(), snap.time, z.record(z.string(), z.unknown())])),
+})
+const counter = z.number().int().nonnegative()
+
+/** A DAS state's snapshot: see DasStore.snapshot. */
+export const dasSnapshot = z.strictObject({
+  generatedUntil: snap.time,
+  added: z.strictObject({ apprenticeships: counter, engagements: counter, accounts: counter, generic: counter }),
+  streams: z.strictObject({ apprenticeships: streamSnapshot, engagements: streamSnapshot, accounts: streamSnapshot, generic: streamSnapshot }),
+})
+export type DasSnapshot = z.output<typeof dasSnapshot>

@@ -7,13 +7,13 @@ import { billingDate } from './views.js'
 
 type Env = ControlEnv<EnvisionmeStore>
 
-const tokenInput = z.strictObject({
+export const tokenInput = z.strictObject({
   username: z.string().optional().meta({ description: 'Whose token; omitted: the first user' }),
   uid: z.number().int().positive().optional(),
   clientId: z.number().int().positive().optional().meta({ description: 'Which app; omitted: the first client' }),
 })
 
-const settleInput = z.strictObject({ status: z.enum(['ok', 'failed', 'cancelled']) })
+export const settleInput = z.strictObject({ status: z.enum(['ok', 'failed', 'cancelled']) })
 const chargeId = z.object({ id: z.string().regex(/^\d+$/, 'a charge id is a number, like 1070').transform(Number) })
 
 /** `/__sandbox/envisionme/…`: a token without the browser dance, and the charges, settled by hand. */

@@ -13,8 +13,13 @@ export const envisionme = definePartner({
   title: 'envisionme.co.za API',
   config: envisionmeConfig,
   createState: (config, ctx) => new EnvisionmeStore(config, ctx),
+  snapshot: (state: EnvisionmeStore) => state.snapshot(),
+  restore: (config, ctx, data) => EnvisionmeStore.restore(config, ctx, data),
+  // The Login Dialog issues codes and logs people in on GET, and the payment page settles on GET.
+  changesOnGet: true,
   routes: envisionmeRoutes,
   control: envisionmeControl,
+  summary: envisionmeSummary,
   actions: {
     addJobs: {
       description: 'Adds jobs: `count` generated ones and/or the `records` given',
@@ -31,3 +36,34 @@ export const envisionme = definePartner({
     ...config.tokens.map((t) => `token ${t.token} (uid ${t.uid}, app ${t.clientId})`),
   ],
 })
+
+/** Charges shown on the dashboard: the newest this many (a long session may make thousands). */
+const CHARGES_SHOWN = 50
+
+/** The dashboard's glance at a session: apps (no secrets), who is logged in, tokens, charges. */
+function envisionmeSummary(store: EnvisionmeStore) {
+  const iso = (t: number | null) => (t === null ? null : new Date(t).toISOString())
+  const charges = [...store.billing.charges.values()]
+  const byStatus: Record<string, number> = {}
+  for (const ch of charges) byStatus[ch.status] = (byStatus[ch.status] ?? 0) + 1
+  return {
+    clients: [...store.clients.values()].map((c) => ({ clientId: c.clientId, name: store.clientName(c), redirectUris: c.redirectUris })),
+    users: store.users.map((u) => ({ username: u.username, uid: u.uid })),
+    loggedIn: store.liveLogins().map((l) => ({ ...l, until: iso(l.until) })),
+    tokens: store.tokenCounts(),
+    jobs: store.jobs.size,
+    billingClients: store.billing.clients.size,
+    charges: {
+      total: charges.length,
+      byStatus,
+      recent: charges.slice(-CHARGES_SHOWN).map((ch) => ({
+        id: ch.id,
+        clientId: ch.clientId,
+        amount: ch.amount,
+        status: ch.status,
+        createdAt: iso(ch.createdAt),
+        settledAt: iso(ch.settledAt),
+      })),
+    },
+  }
+}

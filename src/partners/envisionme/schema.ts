@@ -276,8 +276,11 @@ export const debugTokenQuery = z.object({
 })
 
 const required = (name: string) => z.string({ message: `${name} is required` }).trim().min(1, `${name} is required`).max(500)
+// URL.canParse ignores CR, LF and tabs, but the URL goes into a Location header as written (Pay and
+// Cancel were a 500 for a return_url holding CR/LF): C0 controls and DEL are refused.
+const CONTROL = /[\x00-\x1f\x7f]/
 const httpUrl = (name: string) =>
-  required(name).refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v), { message: `${name} is an absolute http(s) URL` })
+  required(name).refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v) && !CONTROL.test(v), { message: `${name} is an absolute http(s) URL` })
 
 export const registerClientParams = z.object({
   client_id: required('client_id'),

@@ -1,9 +1,11 @@
+import { z } from 'zod'
 import type { PartnerContext } from '../../core/partner.js'
+import { snap } from '../../core/snapshot.js'
 import type { Random } from '../../core/random.js'
 import { globToRegExp } from '../../core/journal.js'
 import { jobAt, termAt, type Job } from './fixtures.js'
 import type { ClientConfig, EnvisionmeConfig, JobRecord, TermRecord, UserConfig } from './schema.js'
-import { VIDS } from './schema.js'
+import { jobRecord, VIDS } from './schema.js'
 
 /** One session's envisionme.co.za: its apps and people, the Login Dialog's logins and consents, codes
  *  and tokens, the job catalogue, the term vocabulary and the billing server's clients and charges.
@@ -144,6 +146,53 @@ export class EnvisionmeStore {
     if (grant) grant.revoked = true
   }
 
+  /** For the dashboard: who is logged in to the Login Dialog now (one row a live login), no cookies. */
+  liveLogins(): { uid: number; username: string | null; until: number }[] {
+    const now = this.now()
+    return [...this.#logins.values()]
+      .filter((l) => l.expiresAt > now)
+      .map((l) => ({ uid: l.uid, username: this.userByUid(l.uid)?.username ?? null, until: l.expiresAt }))
+  }
+
+  /** For the dashboard: access tokens this session knows, and how many can be used now. */
+  tokenCounts(): { total: number; live: number } {
+    let live = 0
+    for (const t of this.#tokens.values()) if (this.tokenProblem(t.token) === undefined) live++
+    return { total: this.#tokens.size, live }
+  }
+
+  /** What people and clients did: dialogs, logins, consents, codes and tokens (maps in insertion
+   *  order, which the sweep's oldest-first relies on), the job records added, the billing server's
+   *  clients and charges, and where the secret stream stands. */
+  snapshot(): EnvisionmeSnapshot {
+    return {
+      secrets: this.#random.state,
+      dialogs: [...this.#dialogs.values()].map((d) => ({ ...d, state: d.state ?? null })),
+      logins: [...this.#logins.values()],
+      consents: [...this.#consents],
+      codes: [...this.#codes.values()],
+      tokens: [...this.#tokens.values()],
+      jobs: this.jobs.snapshot(),
+      billing: this.billing.snapshot(),
+    }
+  }
+
+  static restore(config: EnvisionmeConfig, ctx: PartnerContext, data: unknown): EnvisionmeStore {
+    const saved = envisionmeSnapshot.parse(data)
+    const store = new EnvisionmeStore(config, ctx)
+    store.#random.state = saved.secrets
+    for (const d of saved.dialogs) store.#dialogs.set(d.id, { ...d, state: d.state ?? undefined })
+    for (const l of saved.logins) store.#logins.set(l.id, l)
+    for (const c of saved.consents) store.#consents.add(c)
+    for (const c of saved.codes) store.#codes.set(c.code, c)
+    // The scenario's tokens are among them, with the issue time they got then.
+    store.#tokens.clear()
+    for (const t of saved.tokens) store.#tokens.set(t.token, t)
+    store.jobs.restore(saved.jobs)
+    store.billing.restore(saved.billing)
+    return store
+  }
+
   /** Hex from the session's seeded stream: the same scenario replays the same codes and tokens. */
   #secret(prefix: string, bytes: number): string {
     let out = prefix
@@ -204,6 +253,8 @@ const MAX_LIVE = 10_000
 export class JobCatalog {
   readonly #overrides = new Map<number, JobRecord>()
   readonly #extra = new Map<number, Job>()
+  /** The record each extra job was made from: a snapshot keeps it, not the job the seed rebuilds. */
+  readonly #extraRecords = new Map<number, JobRecord>()
   #extraSorted: Job[] | undefined
 
   constructor(
@@ -222,6 +273,7 @@ export class JobCatalog {
         this.#overrides.set(nid, { ...this.#overrides.get(nid), ...record })
       } else {
         this.#extra.set(nid, merge(jobAt(this.seed, nid), record))
+        this.#extraRecords.set(nid, record)
         this.#extraSorted = undefined
       }
       added.push(this.get(nid)!)
@@ -231,6 +283,27 @@ export class JobCatalog {
 
   get size(): number {
     return this.generated + this.#extra.size
+  }
+
+  snapshot(): { overrides: [number, JobRecord][]; extra: [number, JobRecord][] } {
+    return { overrides: [...this.#overrides], extra: [...this.#extraRecords] }
+  }
+
+  /** Replaces the records (the scenario's included) with a snapshot's. */
+  restore(saved: { overrides: [number, JobRecord][]; extra: [number, JobRecord][] }): void {
+    this.#overrides.clear()
+    this.#extra.clear()
+    this.#extraRecords.clear()
+    for (const [nid, record] of saved.overrides) {
+      if (nid > this.generated) throw new RangeError(`jobs.overrides: nid ${nid} is not a generated job (1-${this.generated})`)
+      this.#overrides.set(nid, record)
+    }
+    for (const [nid, record] of saved.extra) {
+      if (nid <= this.generated) throw new RangeError(`jobs.extra: nid ${nid} is a generated job (1-${this.generated})`)
+      this.#extra.set(nid, merge(jobAt(this.seed, nid), record))
+      this.#extraRecords.set(nid, record)
+    }
+    this.#extraSorted = undefined
   }
 
   get(nid: number): Job | undefined {
@@ -342,6 +415,29 @@ export class Billing {
   }
 
   /** Registers a client, or updates the details of one registered before. */
+  snapshot(): { nextId: number; clients: BillingClient[]; charges: Charge[] } {
+    // Field by field: a client or charge object may carry more than the billing server keeps.
+    return {
+      nextId: this.#nextId,
+      clients: [...this.clients.values()].map((c) => ({
+        client_id: c.client_id, first_name: c.first_name, last_name: c.last_name, company: c.company, email: c.email, registeredAt: c.registeredAt,
+      })),
+      charges: [...this.charges.values()].map((c) => ({
+        id: c.id, clientId: c.clientId, gatewayMode: c.gatewayMode, amount: c.amount, internalId: c.internalId, firstName: c.firstName,
+        lastName: c.lastName, email: c.email, returnUrl: c.returnUrl, cancelUrl: c.cancelUrl, createdAt: c.createdAt, status: c.status, settledAt: c.settledAt,
+      })),
+    }
+  }
+
+  /** Replaces clients and charges (the scenario's clients included, registered when they were). */
+  restore(saved: { nextId: number; clients: BillingClient[]; charges: Charge[] }): void {
+    this.clients.clear()
+    for (const c of saved.clients) this.clients.set(c.client_id, c)
+    this.charges.clear()
+    for (const c of saved.charges) this.charges.set(c.id, c)
+    this.#nextId = saved.nextId
+  }
+
   register(input: Omit<BillingClient, 'registeredAt'>): { client: BillingClient; created: boolean } {
     const existing = this.clients.get(input.client_id)
     const client = { ...input, registeredAt: existing?.registeredAt ?? this.now() }
@@ -365,3 +461,69 @@ export class Billing {
     charge.settledAt = this.now()
   }
 }
+
+const nid = z.number().int().positive()
+
+/** An envisionme state's snapshot: see EnvisionmeStore.snapshot. */
+export const envisionmeSnapshot = z.strictObject({
+  secrets: snap.uint32,
+  dialogs: z.array(
+    z.object({
+      id: z.string(),
+      clientId: z.number().int(),
+      redirectUri: z.string(),
+      state: z.string().nullable(),
+      responseType: z.enum(['code', 'token']),
+      expiresAt: snap.time,
+    }),
+  ),
+  logins: z.array(z.object({ id: z.string(), uid: z.number().int(), expiresAt: snap.time })),
+  consents: z.array(z.string().regex(/^\d+:\d+$/)),
+  codes: z.array(
+    z.object({
+      code: z.string(),
+      clientId: z.number().int(),
+      redirectUri: z.string(),
+      uid: z.number().int(),
+      expiresAt: snap.time,
+      usedAt: snap.time.nullable(),
+      token: z.string().nullable(),
+    }),
+  ),
+  tokens: z.array(
+    z.object({
+      token: z.string(),
+      clientId: z.number().int(),
+      uid: z.number().int(),
+      issuedAt: snap.time,
+      expiresAt: snap.time.nullable(),
+      revoked: z.boolean(),
+      via: z.enum(['code', 'implicit', 'scenario', 'control']),
+    }),
+  ),
+  jobs: z.object({ overrides: z.array(z.tuple([nid, jobRecord])), extra: z.array(z.tuple([nid, jobRecord])) }),
+  billing: z.object({
+    nextId: z.number().int(),
+    clients: z.array(
+      z.object({ client_id: z.string(), first_name: z.string(), last_name: z.string(), company: z.string(), email: z.string(), registeredAt: snap.time }),
+    ),
+    charges: z.array(
+      z.object({
+        id: z.number().int(),
+        clientId: z.string(),
+        gatewayMode: z.union([z.literal(0), z.literal(1)]),
+        amount: z.string(),
+        internalId: z.string(),
+        firstName: z.string(),
+        lastName: z.string(),
+        email: z.string(),
+        returnUrl: z.string(),
+        cancelUrl: z.string(),
+        createdAt: snap.time,
+        status: z.enum(['pending', 'ok', 'failed', 'cancelled']),
+        settledAt: snap.time.nullable(),
+      }),
+    ),
+  }),
+})
+export type EnvisionmeSnapshot = z.output<typeof envisionmeSnapshot>
