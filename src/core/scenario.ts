@@ -127,7 +127,7 @@ export function withInput(scenario: Scenario, input: unknown): Scenario {
 export function parseScenarioText(schema: Schema, text: string, source?: string): Scenario {
   let input: unknown
   try {
-    input = parseYaml(text, { prettyErrors: true, maxAliasCount: 100 })
+    input = parseYaml(text, { prettyErrors: true, maxAliasCount: 100, logLevel: 'error' })
   } catch (error) {
     throw new ScenarioError([{ path: '(root)', message: `not YAML or JSON: ${(error as Error).message.split('\n')[0]}` }], source)
   }

@@ -42,6 +42,7 @@ interface Page {
   current_page: number
   data: { id: number; [k: string]: unknown }[]
   per_page: string
+  first_page_url: string
   last_page: number
   total: number
   from: number | null
@@ -516,6 +517,32 @@ describe('BE&OE records, timeline and control', () => {
     ).rejects.toThrow(/^(?=[\s\S]*partners\.beoe\.jobs\.records\.0\.id: id 147670 is a generated job's)(?=[\s\S]*schedule\.timezone: not an IANA time zone)(?=[\s\S]*open\.0\.from: write a time of day)(?![\s\S]*cannot open at 24:00)/)
     await expect(startSandbox({ partners: [beoe], scenario: { timeline: [{ at: '+1h', do: 'beoe.removeJobs', with: {} }] } })).rejects.toThrow(/give ids, oldest or newest/)
     await expect(startSandbox({ partners: [beoe], scenario: { partners: { beoe: { privateKey: 'nope' } } } })).rejects.toThrow(/not an RSA private key/)
+  })
+
+  it('a cached page carries the URLs of the client that asks, and a changed list is never served from the cache', async () => {
+    const sb = await startSandbox({ partners: [beoe], scenario: { seed: 3, partners: { beoe: { jobs: { generate: 30 }, pageSize: 10 } } } })
+    try {
+      const viaHeader = client(sb, 'cache-a')
+      const first = (await (await viaHeader.jobs(await viaHeader.token(), '?page=2')).json()) as Page
+      expect(first.first_page_url).toBe(`${sb.url}/beoe/api/foreignjobs?page=1`)
+      // Another session by path prefix: same rows, its own URLs.
+      const login = await fetch(`${sb.url}/__s/cache-b/beoe/api/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"email":"user@beoe.com","password":"123456"}' })
+      const token = ((await login.json()) as { success: { token: string } }).success.token
+      const res = await fetch(`${sb.url}/__s/cache-b/beoe/api/foreignjobs?page=2`, { headers: { accept: 'application/json', authorization: `Bearer ${token}` } })
+      const second = (await res.json()) as Page
+      expect(second.first_page_url).toBe(`${sb.url}/__s/cache-b/beoe/api/foreignjobs?page=1`)
+      expect(second.data.map((j) => j.id)).toEqual(first.data.map((j) => j.id))
+      // Session a's list changes: its page 2 is made afresh, session b's cached one is untouched.
+      const removed = first.data[0]!.id
+      expect((await viaHeader.control('/jobs/remove', { method: 'POST', body: JSON.stringify({ ids: [removed] }) })).status).toBeLessThan(300)
+      const after = (await (await viaHeader.jobs(await viaHeader.token(), '?page=2')).json()) as Page
+      expect(after.data.map((j) => j.id)).not.toContain(removed)
+      expect(after.total).toBe(29)
+      const untouched = await fetch(`${sb.url}/__s/cache-b/beoe/api/foreignjobs?page=2`, { headers: { accept: 'application/json', authorization: `Bearer ${token}` } })
+      expect(((await untouched.json()) as Page).data.map((j) => j.id)).toContain(removed)
+    } finally {
+      await sb.close()
+    }
   })
 
   it('ships scenarios/beoe-large.yaml: 1,000,000 jobs, page 40 made without the pages before it', async () => {

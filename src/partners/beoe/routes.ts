@@ -71,10 +71,9 @@ export function beoeRoutes() {
       if (total === 0) throw noRecords('no foreign jobs in this session: jobs.generate is 0 and there are no records')
       const lastPage = Math.ceil(total / size)
       if (page > lastPage) throw noRecords(`page ${page} is past the last page, ${lastPage} (${total} jobs, ${size} a page)`)
-      const { data, count } = state.pageData(page)
-      const [head, tail] = paginatorEnvelope({ path: `${c.var.baseUrl}/api/foreignjobs`, page, perPage: size, total, count })
+      const path = `${c.var.baseUrl}/api/foreignjobs`
       // One buffer: the node server writes it as it is, with its length, without re-encoding a string.
-      return jsonResponse(200, Buffer.concat([Buffer.from(head, 'latin1'), data, Buffer.from(tail, 'latin1')]))
+      return jsonResponse(200, state.pageBody(page, path, (count) => paginatorEnvelope({ path, page, perPage: size, total, count })))
     },
   )
   app.all('/api/foreignjobs', (c) => notAllowed(c, 'GET, HEAD'))

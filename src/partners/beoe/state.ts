@@ -60,14 +60,22 @@ export class BeoeState {
     const size = this.config.pageSize
     const start = (page - 1) * size
     const count = Math.max(0, Math.min(size, this.jobs.total - start))
-    if (this.jobs.version !== 0) return { data: this.jobs.pageBytes(start, count), count }
-    const key = `${this.ctx.seed}:${page}`
-    let data = this.shared.pages.get(key)
-    if (data === undefined) {
-      data = this.jobs.pageBytes(start, count)
-      this.shared.pages.set(key, data)
-    }
-    return { data, count }
+    return { data: this.jobs.pageBytes(start, count), count }
+  }
+
+  /** The whole response body of page `page` as the client at `path` sees it: the paginator's head, the
+   *  rows, its tail. While the list is as the scenario made it, whole bodies are cached (keyed by the
+   *  URL they carry), so a warm page is one buffer handed to the socket: no rows made, nothing copied. */
+  pageBody(page: number, path: string, envelope: (count: number) => [string, string]): Buffer {
+    const cacheable = this.jobs.version === 0
+    const key = `${this.ctx.seed}:${page}:${path}`
+    const cached = cacheable ? this.shared.pages.get(key) : undefined
+    if (cached !== undefined) return cached
+    const { data, count } = this.pageData(page)
+    const [head, tail] = envelope(count)
+    const body = Buffer.concat([Buffer.from(head, 'latin1'), data, Buffer.from(tail, 'latin1')])
+    if (cacheable) this.shared.pages.set(key, body)
+    return body
   }
 }
 
