@@ -22,6 +22,22 @@ export function routedPath(request: Request): string {
   return m ? (m[2] ?? '/') : path
 }
 
+/** The origin and path of an absolute URL, without the cost of new URL() on every request. */
+export function splitUrl(url: string): { origin: string; pathname: string } {
+  const scheme = url.indexOf('://')
+  const start = url.indexOf('/', scheme < 0 ? 0 : scheme + 3)
+  if (start < 0) return { origin: url, pathname: '/' }
+  let end = url.length
+  for (let i = start; i < url.length; i++) {
+    const ch = url.charCodeAt(i)
+    if (ch === 63 /* ? */ || ch === 35 /* # */) {
+      end = i
+      break
+    }
+  }
+  return { origin: url.slice(0, start), pathname: url.slice(start, end) }
+}
+
 export interface SessionChoice {
   id: string
   /** `/__s/<id>` when the request came that way, else ''. */
@@ -30,12 +46,11 @@ export interface SessionChoice {
 
 /** Which session a request addresses: header first, then the path prefix, then (control API only)
  *  `?session=`; `default` when none. Undefined when the id given is unusable. */
-export function chooseSession(c: Context, allowQuery: boolean, parsed?: URL): SessionChoice | { invalid: string } {
-  const raw = parsed ?? new URL(c.req.url)
-  const m = PREFIX.exec(raw.pathname)
+export function chooseSession(c: Context, allowQuery: boolean, pathname?: string): SessionChoice | { invalid: string } {
+  const m = PREFIX.exec(pathname ?? splitUrl(c.req.url).pathname)
   const prefix = m ? `/__s/${m[1]}` : ''
   const fromHeader = c.req.header(SESSION_HEADER)
-  const id = fromHeader ?? (m ? decodeOr(m[1]!) : undefined) ?? (allowQuery ? raw.searchParams.get('session') ?? undefined : undefined) ?? 'default'
+  const id = fromHeader ?? (m ? decodeOr(m[1]!) : undefined) ?? (allowQuery ? new URL(c.req.url).searchParams.get('session') ?? undefined : undefined) ?? 'default'
   if (!SESSION_ID.test(id)) return { invalid: id }
   return { id, prefix }
 }

@@ -1,12 +1,11 @@
 import type { Context, MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
-import type { ServerResponse } from 'node:http'
-import { BodyTooLarge, chooseSession, readBody } from './http.js'
-import { BODY_CAP, type JournalEntry } from './journal.js'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import { BodyTooLarge, chooseSession, readBody, splitUrl } from './http.js'
+import { InboundEntry, type RawHeaders } from './inbound-entry.js'
 import type { AnyPartner, PartnerEnv } from './partner.js'
 import type { RealTime } from './real-time.js'
-import { redactBody, redactHeaders, redactQuery, redactUrl } from './redact.js'
 import type { Session, SessionRegistry } from './session.js'
 
 export interface PipelineDeps {
@@ -20,18 +19,21 @@ export interface PipelineDeps {
 
 type Env = PartnerEnv<unknown>
 
-const decoder = new TextDecoder('utf-8', { fatal: false })
-
 /** Everything between the socket and a partner's routes: which session, the body limit, the journal
  *  entry, fault rules, and the partner's state. `prefix` is where the partner is mounted ('' on a port
  *  of its own). */
 export function partnerPipeline(partner: AnyPartner, prefix: string, deps: PipelineDeps): MiddlewareHandler<Env> {
+  // The adapter's Response keeps [status, body, headers] under a private symbol; reading them there
+  // spares the journal a Headers object and a copy of the body. Found on first use, when the adapter
+  // has installed its Response.
+  let cacheKey: symbol | null | undefined
   return async (c, next) => {
     const started = performance.now()
     const requestId = deps.nextRequestId()
     c.set('requestId', requestId)
-    const url = new URL(c.req.url)
-    const choice = chooseSession(c, false, url)
+    const rawUrl = c.req.url
+    const { origin, pathname } = splitUrl(rawUrl)
+    const choice = chooseSession(c, false, pathname)
     if ('invalid' in choice) {
       return c.json({ error: `"${choice.invalid}" is not a usable session id: use 1-128 letters, digits, or . _ ~ -` }, 400)
     }
@@ -39,60 +41,52 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
     const path = c.req.path.slice(prefix.length) || '/'
     c.set('session', session)
     c.set('clock', session.clock)
-    c.set('baseUrl', `${url.origin}${choice.prefix}${prefix}`)
+    c.set('baseUrl', `${origin}${choice.prefix}${prefix}`)
     c.set('refusal', undefined)
     c.set('fault', undefined)
 
-    const entry: JournalEntry = {
-      id: session.journal.nextId(),
-      direction: 'inbound',
-      session: session.id,
-      partner: partner.name,
-      method: c.req.method,
+    const incoming = c.env?.incoming as IncomingMessage | undefined
+    const entry = new InboundEntry(
+      session.journal.nextId(),
+      session.id,
+      partner.name,
+      c.req.method,
       path,
-      url: redactUrl(c.req.url),
-      query: url.search === '' ? {} : redactQuery(url.searchParams),
-      headers: redactHeaders(c.req.raw.headers),
-      body: '',
-      bodyTruncated: false,
-      status: 0,
-      responseHeaders: {},
-      responseBody: '',
-      responseSize: null,
-      durationMs: 0,
-      at: new Date(session.clock.now()).toISOString(),
-      realAt: new Date(deps.real.now()).toISOString(),
-      fault: null,
-      refusal: null,
-      error: null,
-    }
-    const outgoing = c.env?.outgoing as ServerResponse | undefined
-    const finish = outgoing ? captureResponse(outgoing, entry, started, session) : undefined
+      rawUrl,
+      incoming?.headers ?? c.req.raw.headers,
+      session.clock.now(),
+      deps.real.now(),
+      c.req.header('content-type') ?? '',
+    )
 
     try {
-      const body = await readBody(c)
-      const type = c.req.header('content-type') ?? ''
-      if (body.byteLength > 0) lazy(entry, 'body', () => redactBody(decoder.decode(body.subarray(0, BODY_CAP)), type))
-      entry.bodyTruncated = body.byteLength > BODY_CAP
+      entry.keepRequestBody(await readBody(c))
     } catch (error) {
       if (!(error instanceof BodyTooLarge)) throw error
       c.set('refusal', error.message)
       // The rest of the body is still on its way: close the connection rather than read it.
       c.res = c.json({ error: `Payload Too Large: ${error.message}` }, 413, { connection: 'close' })
-      return record(c, entry, session, finish, started, undefined)
+      return record(c, entry, session, started, undefined, (cacheKey ??= findCacheKey()))
     }
 
     c.set('state', session.stateOf(partner))
     const wire = await applyFaults(c, partner.name, path, session, deps.real, next)
     if (deps.persist) await deps.persist(session, partner, c.req.method)
-    return record(c, entry, session, finish, started, wire)
+    return record(c, entry, session, started, wire, (cacheKey ??= findCacheKey()))
   }
+}
+
+/** The private symbol under which @hono/node-server's Response keeps its parts, or null without it. */
+function findCacheKey(): symbol | null {
+  const probe = new Response('probe') as unknown as Record<symbol, unknown>
+  return Object.getOwnPropertySymbols(probe).find((s) => s.description === 'cache' && Array.isArray(probe[s])) ?? null
 }
 
 /** What a fault wrote to the socket itself, bypassing Hono: the status (0 when none) and headers. */
 interface Wire {
   status: number
   headers: Record<string, string>
+  body: Uint8Array | null
 }
 
 /** Runs the first fault rule that matches, around or instead of the partner. */
@@ -113,7 +107,7 @@ async function applyFaults(c: Context<Env>, partner: string, path: string, sessi
     // Close the connection with no response at all: what a client sees when a partner dies mid-call.
     outgoing?.socket?.destroy()
     c.res = outgoing ? RESPONSE_ALREADY_SENT : new Response(null, { status: 502 })
-    return { status: 0, headers: {} }
+    return { status: 0, headers: {}, body: null }
   }
   if (action.respond) {
     const { status, body, headers } = action.respond
@@ -133,108 +127,45 @@ async function applyFaults(c: Context<Env>, partner: string, path: string, sessi
     const headers: Record<string, string> = {}
     res.headers.forEach((v, k) => (headers[k] = v))
     headers['content-length'] = String(bytes.byteLength)
+    const half = bytes.subarray(0, Math.floor(bytes.byteLength / 2))
     outgoing.writeHead(res.status, headers)
-    outgoing.write(bytes.subarray(0, Math.floor(bytes.byteLength / 2)), () => outgoing.destroy())
+    outgoing.write(half, () => outgoing.destroy())
     // Clear first: assigning over a response merges the old one's headers into a copy, and the adapter
     // recognises only the very RESPONSE_ALREADY_SENT object.
     c.res = undefined
     c.res = RESPONSE_ALREADY_SENT
-    return { status: res.status, headers }
+    return { status: res.status, headers, body: half }
   }
   return undefined
 }
 
-/** Files the entry as soon as the status is known (so a test that asks right after its call finds it);
- *  the response bytes and the duration are filled in as they are written. */
-function record(c: Context<Env>, entry: JournalEntry, session: Session, finish: (() => void) | undefined, started: number, wire: Wire | undefined): Response {
+/** Files the entry as soon as the response is made, before it is written, so a test that asks right
+ *  after its call finds it. The duration is the time to respond. */
+async function record(c: Context<Env>, entry: InboundEntry, session: Session, started: number, wire: Wire | undefined, cacheKey: symbol | null): Promise<Response> {
   const res = c.res
-  entry.status = wire ? wire.status : res.status
-  const headers: Record<string, string> = {}
-  if (wire) Object.assign(headers, wire.headers)
-  else res.headers.forEach((v, k) => (headers[k] = v))
-  if (headers.location) headers.location = redactUrl(headers.location)
-  entry.responseHeaders = redactHeaders(Object.entries(headers))
+  if (wire) {
+    entry.keepResponse(wire.status, wire.headers, wire.body, wire.body?.byteLength ?? 0)
+  } else {
+    const parts = cacheKey ? ((res as unknown as Record<symbol, unknown>)[cacheKey] as [number, unknown, RawHeaders] | undefined) : undefined
+    const body = parts?.[1]
+    if (parts && (typeof body === 'string' || body instanceof Uint8Array || body === null)) {
+      const size = typeof body === 'string' ? Buffer.byteLength(body) : (body?.byteLength ?? 0)
+      entry.keepResponse(parts[0], parts[2], body, size)
+    } else {
+      // A streamed body (an HTTPException's response, Response.json() in an error path): small, so
+      // read a copy.
+      const bytes = res.body ? new Uint8Array(await res.clone().arrayBuffer()) : null
+      entry.keepResponse(res.status, res.headers, bytes, bytes?.byteLength ?? 0)
+    }
+  }
+  entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000
   entry.fault = c.get('fault') ?? null
   const error = c.error
   if (error && !(error instanceof HTTPException)) entry.error = `${c.get('requestId')}: ${error.message}`
   const refusal = c.get('refusal') ?? (error instanceof HTTPException && error.message ? error.message : undefined)
   entry.refusal = refusal ?? (entry.status >= 400 && !entry.fault ? `refused with ${entry.status}: no reason recorded` : null)
-  if (!finish) {
-    entry.durationMs = performance.now() - started
-    const length = res.headers.get('content-length')
-    entry.responseSize = length === null ? null : Number(length)
-  }
   session.journal.add(entry)
-  if (!finish) session.events.emit('request', entry)
+  session.events.emit('request', entry)
   return res
 }
 
-/** Counts and keeps (up to 64 KiB) what goes to the socket, rather than copying Response bodies. */
-function captureResponse(outgoing: ServerResponse, entry: JournalEntry, started: number, session: Session): () => void {
-  const kept: Buffer[] = []
-  let size = 0
-  let keptSize = 0
-  const take = (chunk: unknown, encoding?: unknown) => {
-    if (chunk === undefined || chunk === null || typeof chunk === 'function') return
-    // Count everything, copy only the part kept: a slice would pin a whole 10 MB page in memory.
-    if (typeof chunk === 'string') {
-      const enc = typeof encoding === 'string' ? (encoding as BufferEncoding) : 'utf8'
-      size += Buffer.byteLength(chunk, enc)
-      if (keptSize < BODY_CAP) {
-        const part = Buffer.from(chunk.length > BODY_CAP ? chunk.slice(0, BODY_CAP) : chunk, enc).subarray(0, BODY_CAP - keptSize)
-        kept.push(Buffer.from(part))
-        keptSize += part.byteLength
-      }
-      return
-    }
-    const bytes = chunk as Uint8Array
-    size += bytes.byteLength
-    if (keptSize < BODY_CAP) {
-      const part = Buffer.from(bytes.subarray(0, BODY_CAP - keptSize))
-      kept.push(part)
-      keptSize += part.byteLength
-    }
-  }
-  const write = outgoing.write
-  const end = outgoing.end
-  let done = false
-  const finish = () => {
-    if (done) return
-    done = true
-    entry.responseSize = size
-    entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000
-    const type = entry.responseHeaders['content-type'] ?? ''
-    const total = size
-    lazy(entry, 'responseBody', () =>
-      /json|xml|text|html|javascript|x-www-form-urlencoded/i.test(type) || type === ''
-        ? total > keptSize
-          ? `${decoder.decode(Buffer.concat(kept))}\n[… ${total - keptSize} more bytes not kept]`
-          : redactBody(decoder.decode(Buffer.concat(kept)), type)
-        : `[${total} bytes of ${type}]`,
-    )
-    session.events.emit('request', entry)
-  }
-  outgoing.write = function (this: ServerResponse, chunk: unknown, ...rest: unknown[]) {
-    take(chunk, rest[0])
-    return (write as (...a: unknown[]) => boolean).call(this, chunk, ...rest)
-  } as ServerResponse['write']
-  outgoing.end = function (this: ServerResponse, chunk?: unknown, ...rest: unknown[]) {
-    take(chunk, rest[0])
-    const result = (end as (...a: unknown[]) => ServerResponse).call(this, chunk, ...rest)
-    finish()
-    return result
-  } as ServerResponse['end']
-  outgoing.once('close', finish)
-  return finish
-}
-
-/** Decoding and masking a body costs more than the request that carried it; most entries are never
- *  read, so it happens on first read (JSON.stringify included) and is kept. */
-function lazy<K extends 'body' | 'responseBody'>(entry: JournalEntry, key: K, make: () => string): void {
-  let value: string | undefined
-  Object.defineProperty(entry, key, {
-    enumerable: true,
-    configurable: true,
-    get: () => (value ??= make()),
-  })
-}
