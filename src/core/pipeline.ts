@@ -42,8 +42,7 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
     c.set('session', session)
     c.set('clock', session.clock)
     c.set('baseUrl', `${origin}${choice.prefix}${prefix}`)
-    c.set('refusal', undefined)
-    c.set('fault', undefined)
+    // refusal and fault stay unset until something sets them: every c.var read copies every variable.
 
     const incoming = c.env?.incoming as IncomingMessage | undefined
     const entry = new InboundEntry(
