@@ -116,7 +116,7 @@ export function controlOpenApi(partners: readonly AnyPartner[]): Json {
       version: '1',
       description:
         'Steer the sandbox: sessions, scenario, virtual clock, request journal, faults, and each partner\'s own calls. Every call takes X-Sandbox-Session. ' +
-        'When SANDBOX_ADMIN_TOKEN is set, every call but /health and /ui needs Authorization: Bearer <token> (GET /events also takes ?token=, for EventSource).',
+        'When SANDBOX_ADMIN_TOKEN is set, every call but /health, /ui, /docs and the OpenAPI documents needs Authorization: Bearer <token> (GET /events also takes ?token=, for EventSource).',
     },
     servers: [{ url: '/__sandbox' }],
     components: {

@@ -3,7 +3,7 @@ import type { HttpBindings } from '@hono/node-server'
 import { streamSSE } from 'hono/streaming'
 import { timingSafeEqual } from 'node:crypto'
 import { stringify as toYaml } from 'yaml'
-import { BodyTooLarge, chooseSession, readBody } from '../core/http.js'
+import { BodyTooLarge, chooseSession, originOf, readBody } from '../core/http.js'
 import type { AnyPartner, ControlEnv } from '../core/partner.js'
 import { ScenarioError, type Scenario } from '../core/scenario.js'
 import type { Session, SessionRegistry } from '../core/session.js'
@@ -54,6 +54,21 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
   app.get('/ui', ui)
   app.get('/ui/', ui)
 
+  // The docs describe the API, not a session's data: public like /ui, so a browser opens them. Their
+  // URLs keep a /__s/<id> prefix the reader came by.
+  const publicBase = (c: Context) => {
+    const choice = chooseSession(c, true)
+    return `${originOf(c)}${'invalid' in choice ? '' : choice.prefix}`
+  }
+  app.get('/openapi.json', (c) => c.json(controlOpenApi(deps.partners)))
+  app.get('/openapi/:file{[a-z0-9-]+\\.json}', (c) => {
+    const name = c.req.param('file').replace(/\.json$/, '')
+    const doc = deps.partners.some((p) => p.name === name) ? partnerOpenApi(name, `${publicBase(c)}/${name}`) : undefined
+    if (!doc) throw controlError(404, 'not_found', `no OpenAPI document for "${name}": there are ${deps.partners.filter((p) => partnerOpenApi(p.name, '')).map((p) => `${p.name}.json`).join(', ') || 'none'} (Cordell is SOAP: see /cordell/Costing?wsdl)`)
+    return c.json(doc)
+  })
+  app.get('/docs', (c) => c.html(sandboxDocs(deps.partners, publicBase(c))))
+
   app.use('*', async (c, next) => {
     if (deps.adminToken !== undefined && !bearerMatches(c.req.header('authorization') ?? eventSourceToken(c), deps.adminToken)) {
       throw controlError(401, 'unauthorized', 'the control API needs Authorization: Bearer <SANDBOX_ADMIN_TOKEN>')
@@ -72,14 +87,6 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
     if (deps.stateDir && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && !c.var.session.disposed) await deps.stateDir.save(c.var.session)
   })
 
-  app.get('/openapi.json', (c) => c.json(controlOpenApi(deps.partners)))
-  app.get('/openapi/:file{[a-z0-9-]+\\.json}', (c) => {
-    const name = c.req.param('file').replace(/\.json$/, '')
-    const doc = deps.partners.some((p) => p.name === name) ? partnerOpenApi(name, `${c.var.baseUrl}/${name}`) : undefined
-    if (!doc) throw controlError(404, 'not_found', `no OpenAPI document for "${name}": there are ${deps.partners.filter((p) => partnerOpenApi(p.name, '')).map((p) => `${p.name}.json`).join(', ') || 'none'} (Cordell is SOAP: see /cordell/Costing?wsdl)`)
-    return c.json(doc)
-  })
-  app.get('/docs', (c) => c.html(sandboxDocs(deps.partners, c.var.baseUrl)))
 
   app.get('/scenario', validate('query', sessionQuery), (c) => {
     const scenario = c.var.session.scenario

@@ -252,6 +252,10 @@ describe('admin token', () => {
     const locked = await startSandbox({ partners: [echo], adminToken: 's3cret-token' })
     try {
       expect((await fetch(`${locked.url}/__sandbox/health`)).status).toBe(200)
+      // The docs describe the API, not a session: a browser opens them without the token.
+      expect((await fetch(`${locked.url}/__sandbox/docs`)).status).toBe(200)
+      expect((await fetch(`${locked.url}/__sandbox/openapi.json`)).status).toBe(200)
+      expect((await fetch(`${locked.url}/__sandbox/state`)).status).toBe(401)
       const refused = await fetch(`${locked.url}/__sandbox/requests`)
       expect(refused.status).toBe(401)
       expect((await refused.json()).error.code).toBe('unauthorized')
