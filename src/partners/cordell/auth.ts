@@ -22,7 +22,7 @@ export function clientIp(c: C): string {
  *  calling the Costing Web API URL link and passing the user credentials … will issue 'Access token' in
  *  the response as JSON value", with its issue and expiry time. JSON or a form, names in any case. */
 export async function login(c: C): Promise<Response> {
-  const store = c.var.state
+  const store = c.get('state')
   const ip = clientIp(c)
   const type = (c.req.header('content-type') ?? '').toLowerCase()
   let raw: unknown
@@ -80,7 +80,7 @@ function refused<E extends Error>(store: CordellStore, ip: string, user: string 
 /** The caller of a SOAP method, from the token in the `AuthHeader` SOAP header (an `AccessToken`
  *  element) or in `Authorization: Bearer`; a missing, unknown or expired token is a Sender fault. */
 export function authenticate(c: C, header: XmlElement | undefined): { user: CordellUser; token: Token } {
-  const store = c.var.state
+  const store = c.get('state')
   const accept = c.req.header('accept')
   const inHeader = header ? descendants(header, 'AccessToken')[0] : undefined
   const bearer = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1]

@@ -2,16 +2,17 @@ import type { z } from 'zod'
 import { NS, operationNamed, type Field, type Operation, type OperationName } from './fields.js'
 import { CordellFault } from './errors.js'
 import { completeSetParams, costingParams, entriesParams, type CordellUser, type Table } from './schema.js'
-import { subcodes } from './soap.js'
+import { resultEnvelope, subcodes } from './soap.js'
 import { iso, type CordellStore, type Row } from './store.js'
-import { cells, ingredientPrice, type ResultSet } from './views.js'
+import { cells, ingredientPrice, resultJson, type ResultSet } from './views.js'
 import { childElements, textOf, type XmlElement } from './xml.js'
 
 /** The four web methods of seed 004, apart from the wire: each takes its validated parameters and the
  *  caller, applies the licence and delta rules, and returns its tables of rows. */
 
 export interface CallResult {
-  result: ResultSet
+  /** The response body: the SOAP envelope, or the JSON form when `json`. */
+  body: string
   records: number
   mode: 'full' | 'complete' | 'delta' | 'lookup'
   since: string | null
@@ -82,49 +83,78 @@ function licensed(user: CordellUser, dataset: number, op: OperationName, accept:
   )
 }
 
-/** The delta rule: the first call (no mark) and COMPLETESET=1 return every live row; a later call returns
- *  the rows changed since the last download of this (user, method[, dataset]). The time is recorded either way. */
-function download(store: CordellStore, user: string, op: OperationName, complete: number | undefined, dataset: number | undefined, tables: (since: number | undefined) => { row: string; rows: Row[] | Row[][] }[]) {
-  const mark = store.mark(user, op, dataset)
-  const full = complete === 1 || !mark
-  const since = full ? undefined : mark.seq
-  const made = tables(since)
-  store.recordDownload(user, op, dataset)
-  return { made, mode: complete === 1 ? ('complete' as const) : mark ? ('delta' as const) : ('full' as const), since: full ? null : iso(mark.at) }
+/** The body of a result in the form asked for. */
+function serialise(op: OperationName, result: ResultSet, json: boolean): string {
+  return json ? JSON.stringify(resultJson(result)) : resultEnvelope(op, result)
 }
 
-export function call(store: CordellStore, user: CordellUser, opName: OperationName, raw: Record<string, string>, accept: string | undefined): CallResult {
-  const op = operationNamed(opName)!
-  const fieldsOf = (row: string) => op.tables.find((t) => t.row === row)!.fields
-  const finish = (d: ReturnType<typeof download>): CallResult => {
-    const result: ResultSet = d.made.map((t) => ({ row: t.row, rows: (t.rows as Row[]).map((r) => cells(r, fieldsOf(t.row))) }))
-    return { result, records: result.reduce((n, t) => n + t.rows.length, 0), mode: d.mode, since: d.since }
+/** The delta rule: the first call (no mark) and COMPLETESET=1 return every live row; a later call returns
+ *  the rows changed since the last download of this (user, method[, dataset]). The time is recorded either way.
+ *
+ *  The body is cached in the store (`CordellStore.download`): it depends only on the rows, which rows the
+ *  delta mark selects (its sequence number), the dataset and whether ingredients are included, and the
+ *  cache is emptied by any change to the rows. */
+function download(
+  store: CordellStore, user: CordellUser, op: Operation, complete: number | undefined, dataset: number | undefined, json: boolean,
+  tables: (since: number | undefined) => { row: string; rows: Row[] }[],
+): CallResult {
+  const mark = store.mark(user.username, op.name, dataset)
+  const full = complete === 1 || !mark
+  const since = full ? undefined : mark.seq
+  const entry = store.download(`${op.name}\u0000${since ?? ''}\u0000${dataset ?? ''}\u0000${user.privileged ? 1 : 0}`, () => ({ records: -1 }))
+  let body = json ? entry.json : entry.xml
+  if (body === undefined || entry.records < 0) {
+    const result: ResultSet = []
+    let records = 0
+    for (const t of tables(since)) {
+      const fields = op.tables.find((r) => r.row === t.row)!.fields
+      const rows = t.rows.map((r) => cells(r, fields))
+      records += rows.length
+      result.push({ row: t.row, rows })
+    }
+    entry.records = records
+    body = serialise(op.name, result, json)
+    store.keepBody(entry, json ? 'json' : 'xml', body)
   }
+  store.recordDownload(user.username, op.name, dataset)
+  return { body, records: entry.records, mode: complete === 1 ? 'complete' : mark ? 'delta' : 'full', since: full ? null : iso(mark.at) }
+}
+
+/** COMPLETESET as completeSetParams reads it, without zod for the usual values (absent, or plain digits:
+ *  at most nine, so always an Int32); anything else goes through the schema and its messages. */
+function completeSet(op: OperationName, raw: Record<string, string>, accept: string | undefined): number | undefined {
+  const value = raw.COMPLETESET
+  if (value === undefined) return undefined
+  if (value.length <= 9 && /^\d+$/.test(value)) return Number(value)
+  return parse(completeSetParams, op, raw, accept).COMPLETESET
+}
+
+export function call(store: CordellStore, user: CordellUser, opName: OperationName, raw: Record<string, string>, accept: string | undefined, json: boolean): CallResult {
+  const op = operationNamed(opName)!
   switch (opName) {
     case 'GetDataSet':
     case 'GetCategories': {
       // "It will not check any user license details."
-      const { COMPLETESET } = parse(completeSetParams, opName, raw, accept)
+      const COMPLETESET = completeSet(opName, raw, accept)
       const table: Table = opName === 'GetDataSet' ? 'datasets' : 'categories'
-      return finish(download(store, user.username, opName, COMPLETESET, undefined, (since) => [{ row: op.tables[0]!.row, rows: store.select(table, since) }]))
+      return download(store, user, op, COMPLETESET, undefined, json, (since) => [{ row: op.tables[0]!.row, rows: store.select(table, since) }])
     }
     case 'GetCategoryEntriesWithItems': {
       const { DATASET, COMPLETESET } = parse(entriesParams, opName, raw, accept)
       licensed(user, DATASET, opName, accept)
       const inDataset = (r: Row) => r.dataset === DATASET
-      return finish(
-        download(store, user.username, opName, COMPLETESET, DATASET, (since) => [
-          { row: 'Entry', rows: store.select('entries', since, inDataset) },
-          { row: 'Items', rows: store.select('items', since, inDataset) },
-          // "The ingredients … will be given only to the privileged users".
-          ...(user.privileged ? [{ row: 'Ingredients', rows: store.select('ingredients', since, inDataset) }] : []),
-        ]),
-      )
+      return download(store, user, op, COMPLETESET, DATASET, json, (since) => [
+        { row: 'Entry', rows: store.select('entries', since, inDataset) },
+        { row: 'Items', rows: store.select('items', since, inDataset) },
+        // "The ingredients … will be given only to the privileged users".
+        ...(user.privileged ? [{ row: 'Ingredients', rows: store.select('ingredients', since, inDataset) }] : []),
+      ])
     }
     case 'GetItemCostingById': {
       const { ITEMCODE, DATASETID, REGIONID } = parse(costingParams, opName, raw, accept)
       licensed(user, DATASETID, opName, accept)
-      return costing(store, user, ITEMCODE, DATASETID, REGIONID, fieldsOf('PriceSummary'))
+      const result = costing(store, user, ITEMCODE, DATASETID, REGIONID, op.tables[0]!.fields)
+      return { body: serialise(opName, result, json), records: result[0]!.rows.length, mode: 'lookup', since: null }
     }
   }
 }
@@ -133,7 +163,7 @@ export function call(store: CordellStore, user: CordellUser, opName: OperationNa
  *  Normal users get one row per price summary (region, sector) of the item; privileged users get, for an
  *  item with ingredients, one row per ingredient with the ingredient's price in the same region and
  *  sector. An unknown item code gives an empty result, as a query that finds nothing does. */
-function costing(store: CordellStore, user: CordellUser, code: string, dataset: number, region: number | undefined, fields: readonly Field[]): CallResult {
+function costing(store: CordellStore, user: CordellUser, code: string, dataset: number, region: number | undefined, fields: readonly Field[]): ResultSet {
   let item: Row | undefined
   for (const r of store.rows('items')) {
     if (r.dataset !== dataset || r.values.ITEMCODE !== code) continue
@@ -160,5 +190,5 @@ function costing(store: CordellStore, user: CordellUser, code: string, dataset: 
       }
     }
   }
-  return { result: [{ row: 'PriceSummary', rows }], records: rows.length, mode: 'lookup', since: null }
+  return [{ row: 'PriceSummary', rows }]
 }

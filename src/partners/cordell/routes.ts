@@ -4,9 +4,8 @@ import { authenticate, clientIp, login } from './auth.js'
 import { CordellFault, methodNotAllowed, unsupportedMediaType } from './errors.js'
 import { actionOf, NS, OPERATIONS, operationNamed, SOAP11_NS, SOAP12_NS, type Operation } from './fields.js'
 import { call, readParams } from './methods.js'
-import { parseContentType, resultEnvelope, SOAP_CONTENT_TYPE, subcodes, wantsJson } from './soap.js'
+import { parseContentType, SOAP_CONTENT_TYPE, subcodes, wantsJson } from './soap.js'
 import type { CordellStore } from './store.js'
-import { resultJson } from './views.js'
 import { wsdl } from './wsdl.js'
 import { childElements, hasStrayText, parseXml, XmlError, type XmlElement } from './xml.js'
 
@@ -21,11 +20,29 @@ function normal(path: string): string {
   return path.toLowerCase().replace(/\/+$/, '') || '/'
 }
 
-/** The path under the partner's prefix (`/Costing/GetDataset/`), wherever the partner is mounted. */
+/** The path under the partner's prefix (`/Costing/GetDataset/`), wherever the partner is mounted. The
+ *  prefix of each base URL is worked out once per sandbox (at most MEMO_KEPT base URLs are remembered: the
+ *  host comes from the request). */
 function partnerPath(c: C): string {
-  const base = new URL(c.var.baseUrl).pathname.replace(/^\/__s\/[^/]*/, '').replace(/\/$/, '')
-  return c.req.path.startsWith(base) ? c.req.path.slice(base.length) || '/' : c.req.path
+  const baseUrl = c.get('baseUrl')
+  const { ctx, config } = c.get('state')
+  const prefixes = ctx.memo(config, 'cordell:prefixes', () => new Map<string, string>())
+  let base = prefixes.get(baseUrl)
+  if (base === undefined) {
+    base = new URL(baseUrl).pathname.replace(/^\/__s\/[^/]*/, '').replace(/\/$/, '')
+    if (prefixes.size >= MEMO_KEPT) prefixes.clear()
+    prefixes.set(baseUrl, base)
+  }
+  const path = c.req.path
+  return path.startsWith(base) ? path.slice(base.length) || '/' : path
 }
+
+/** Entries kept by each of the per-sandbox memos here (base URL prefixes, parsed envelopes). */
+const MEMO_KEPT = 64
+/** Request bodies up to this many characters have their parsed envelope remembered. */
+const ENVELOPE_MEMO_CHARS = 4096
+/** Stateless in one-shot use (no `stream` option), so one serves every request. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true })
 
 export function cordellRoutes() {
   const app = new Hono<PartnerEnv<CordellStore>>()
@@ -34,8 +51,8 @@ export function cordellRoutes() {
     const method = c.req.method
     if (path === SERVICE && (method === 'GET' || method === 'HEAD')) {
       const query = [...new URL(c.req.url).searchParams.keys()].map((k) => k.toLowerCase())
-      if (query.includes('wsdl') || query.includes('singlewsdl')) return c.body(wsdl(c.var.baseUrl), 200, { 'content-type': 'text/xml; charset=utf-8' })
-      return c.html(helpPage(c.var.baseUrl))
+      if (query.includes('wsdl') || query.includes('singlewsdl')) return c.body(wsdl(c.get('baseUrl')), 200, { 'content-type': 'text/xml; charset=utf-8' })
+      return c.html(helpPage(c.get('baseUrl')))
     }
     if (path === LOGIN) {
       if (method !== 'POST') throw methodNotAllowed(`${method} ${LOGIN}: the login takes POST`)
@@ -67,23 +84,25 @@ async function soap(c: C, fixed: Operation | undefined): Promise<Response> {
   if (type.params.charset !== undefined && !/^utf-?8$/i.test(type.params.charset)) {
     throw unsupportedMediaType(`charset "${type.params.charset}" is not utf-8`)
   }
-  const store = c.var.state
+  const store = c.get('state')
   const accept = c.req.header('accept')
   const ip = clientIp(c)
   let user: string | null = null
   let method = fixed?.name ?? '(unknown)'
   let params: Record<string, string> = {}
   try {
-    const envelope = readEnvelope(await c.req.arrayBuffer(), accept)
+    const envelope = readEnvelope(store, await c.req.arrayBuffer(), accept)
     const op = resolve(envelope.operation, fixed, type.params.action, accept)
     method = op.name
     const caller = authenticate(c, envelope.header)
     user = caller.user.username
     params = readParams(op, envelope.operation, accept)
-    const done = call(store, caller.user, op.name, params, accept)
+    const json = wantsJson(accept)
+    const done = call(store, caller.user, op.name, params, accept, json)
     store.audit({ user, ip, method, parameters: params, mode: done.mode, since: done.since, records: done.records, outcome: 'ok' })
-    if (wantsJson(accept)) return c.json(resultJson(done.result))
-    return c.body(resultEnvelope(op.name, done.result), 200, { 'content-type': SOAP_CONTENT_TYPE })
+    // c.json's own headers and status, for a body already serialised.
+    if (json) return c.body(done.body, undefined, { 'Content-Type': 'application/json' })
+    return c.body(done.body, 200, { 'content-type': SOAP_CONTENT_TYPE })
   } catch (error) {
     if (error instanceof CordellFault) {
       const f = error.fault
@@ -98,14 +117,29 @@ interface Envelope {
   operation: XmlElement
 }
 
-function readEnvelope(bytes: ArrayBuffer, accept: string | undefined): Envelope {
-  const invalid = (reason: string, why = reason) => new CordellFault({ code: 'Sender', subcode: subcodes.invalidEnvelope, reason }, accept, why)
+/** The envelope of a request body. A well-formed envelope is a pure function of the body's text, so the
+ *  envelopes of small bodies are remembered per sandbox (a client repeats the same calls): the tree is only
+ *  ever read, never changed. Refused bodies are not remembered; their faults are made afresh. */
+function readEnvelope(store: CordellStore, bytes: ArrayBuffer, accept: string | undefined): Envelope {
   let text: string
   try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+    text = UTF8.decode(bytes)
   } catch {
     throw new CordellFault({ code: 'Sender', subcode: subcodes.malformedXml, reason: 'The message is not valid UTF-8.' }, accept, 'body is not UTF-8')
   }
+  if (text.length > ENVELOPE_MEMO_CHARS) return parseEnvelope(text, accept)
+  const known = store.ctx.memo(store.config, 'cordell:envelopes', () => new Map<string, Envelope>())
+  let envelope = known.get(text)
+  if (!envelope) {
+    envelope = parseEnvelope(text, accept)
+    if (known.size >= MEMO_KEPT) known.clear()
+    known.set(text, envelope)
+  }
+  return envelope
+}
+
+function parseEnvelope(text: string, accept: string | undefined): Envelope {
+  const invalid = (reason: string, why = reason) => new CordellFault({ code: 'Sender', subcode: subcodes.invalidEnvelope, reason }, accept, why)
   let root: XmlElement
   try {
     root = parseXml(text)

@@ -4,37 +4,34 @@ import type { ResultSet } from './views.js'
 
 /** The SOAP 1.2 wire format, apart from behaviour: result envelopes and faults as a .NET SOAP 1.2
  *  service writes them (prefix `s`, document/literal, the result wrapped in <MethodResponse><MethodResult>
- *  the way ASMX and WCF's XmlSerializer format do). Built with xmlbuilder2, so text is always escaped. */
+ *  the way ASMX and WCF's XmlSerializer format do). Faults are built with xmlbuilder2; result envelopes
+ *  are written as text (the hot path), every value through escapeText. */
 
 export const SOAP_CONTENT_TYPE = 'application/soap+xml; charset=utf-8'
 const XMLNS = 'http://www.w3.org/2000/xmlns/'
 const XML = 'http://www.w3.org/XML/1998/namespace'
 
 export function resultEnvelope(op: OperationName, result: ResultSet): string {
-  const doc = create({ version: '1.0', encoding: 'utf-8' })
-  doc.ele(SOAP12_NS, 's:Envelope').ele(SOAP12_NS, 's:Body').ele(NS, `${op}Response`).ele(NS, `${op}Result`).txt(ROWS)
-  // The envelope comes from xmlbuilder2; the rows are written here, because xmlbuilder2 spends ~40 µs an
-  // element (a full download of 10,000 items, 250,000 elements, took 10 s; this writer takes well under
-  // one). Row and column names are the document's fixed names (fields.ts), inheriting the default
-  // namespace xmlbuilder2 declared on the response element; every value goes through escapeText.
-  const parts: string[] = []
+  // Written as text, not built with xmlbuilder2: it spent ~25 µs on the four fixed elements of every
+  // envelope and ~40 µs an element on rows. These are the exact bytes xmlbuilder2 wrote (declaration,
+  // `s` prefix, default namespace on the response element, no white space; an empty result is
+  // `<…Result></…Result>`); the test "writes the envelope xmlbuilder2 wrote" keeps them so. Row and
+  // column names are the document's fixed names (fields.ts); every value goes through escapeText.
+  let out = `<?xml version="1.0" encoding="utf-8"?><s:Envelope xmlns:s="${SOAP12_NS}"><s:Body><${op}Response xmlns="${NS}"><${op}Result>`
   for (const table of result) {
+    const open = `<${table.row}>`
+    const close = `</${table.row}>`
     for (const cells of table.rows) {
-      parts.push(`<${table.row}>`)
-      for (const [name, value] of cells) parts.push(`<${name}>${escapeText(String(value))}</${name}>`)
-      parts.push(`</${table.row}>`)
+      out += open
+      for (const [name, value] of cells) out += `<${name}>${typeof value === 'number' ? String(value) : escapeText(value)}</${name}>`
+      out += close
     }
   }
-  const xml = doc.end()
-  const at = xml.indexOf(ROWS)
-  return xml.slice(0, at) + parts.join('') + xml.slice(at + ROWS.length)
+  return `${out}</${op}Result></${op}Response></s:Body></s:Envelope>`
 }
 
 // eslint-disable-next-line no-control-regex
 const NEEDS_ESCAPE = /[&<>\u0000-\u001F\uD800-\uDFFF\uFFFE\uFFFF]/
-
-// A marker no value can produce: it is the only text xmlbuilder2 is given for the result element.
-const ROWS = '@@cordell-rows@@'
 
 /** Escapes text content; characters XML 1.0 cannot carry (a NUL sent through the control API) become
  *  U+FFFD rather than breaking the document. */

@@ -73,6 +73,19 @@ export interface Applied {
 
 export class ChangeError extends Error {}
 
+/** A download's result as sent: the record count and, once made, the XML and JSON bodies. */
+export interface CachedDownload {
+  records: number
+  xml?: string
+  json?: string
+}
+
+/** Download results kept per session (a few methods × datasets × delta marks in use), and the most
+ *  body text they may hold together (UTF-16 code units: about 16-32 MB); a body that would pass it is sent
+ *  but not kept. */
+const DOWNLOADS_KEPT = 16
+const DOWNLOAD_CHARS_KEPT = 16 * 1024 * 1024
+
 const KEY: Record<Table, string> = {
   datasets: 'DATASETID', categories: 'CATEGORYID', entries: 'ENTRYID', items: 'ITEMID', ingredients: 'ID', prices: 'PRICESUMMARYID',
 }
@@ -123,8 +136,18 @@ export class CordellStore {
   #seq = 0
   #tokens = new Map<string, Token>()
   #marks = new Map<string, DownloadMark>()
+  /** The audit trail, a ring of at most `config.auditLimit` rows: `#auditNext` is where the next row
+   *  goes once the ring is full (then also where the oldest row is). */
   #audit: AuditRow[] = []
+  #auditNext = 0
   #auditSeq = 0
+  /** The last audit time written, so a burst of calls in one millisecond formats it once. */
+  #auditAt = { ms: Number.NaN, text: '' }
+  /** Bumped on every change to the rows: what the download cache is checked against. */
+  #version = 0
+  #downloads = new Map<string, CachedDownload>()
+  #downloadsVersion = 0
+  #downloadChars = 0
   #changes: Random
 
   constructor(
@@ -169,7 +192,7 @@ export class CordellStore {
       rows,
       tokens: [...this.#tokens.values()],
       marks: [...this.#marks.values()].map((m) => ({ user: m.user, method: m.method, at: m.at, seq: m.seq, ...(m.dataset !== undefined ? { dataset: m.dataset } : {}) })),
-      audit: this.#audit,
+      audit: [...this.auditTrail()],
     }
   }
 
@@ -209,7 +232,10 @@ export class CordellStore {
     this.#changes.state = saved.changes
     this.#tokens = new Map(saved.tokens.map((t) => [t.token, t]))
     this.#marks = new Map(saved.marks.map((m) => [markKey(m.user, m.method, m.dataset), { ...m, dataset: m.dataset }]))
-    this.#audit = saved.audit
+    const limit = this.config.auditLimit
+    this.#audit = saved.audit.length > limit ? saved.audit.slice(-limit) : saved.audit
+    this.#auditNext = 0
+    this.#version++
   }
 
   // ---- data ----------------------------------------------------------------------------------------
@@ -371,15 +397,68 @@ export class CordellStore {
 
   // ---- audit -----------------------------------------------------------------------------------------
 
+  /** Appends a row; once `config.auditLimit` rows are kept, each new row replaces the oldest (a ring,
+   *  so a call costs the same with an empty trail as with a full one). */
   audit(row: Omit<AuditRow, 'id' | 'at'>): AuditRow {
-    const entry = { id: ++this.#auditSeq, at: iso(this.now), ...row }
-    this.#audit.push(entry)
-    if (this.#audit.length > this.config.auditLimit) this.#audit.splice(0, this.#audit.length - this.config.auditLimit)
+    const now = this.now
+    const at = this.#auditAt
+    if (at.ms !== now) {
+      at.ms = now
+      at.text = iso(now)
+    }
+    const entry: AuditRow = {
+      id: ++this.#auditSeq, at: at.text, user: row.user, ip: row.ip, method: row.method, parameters: row.parameters,
+      mode: row.mode, since: row.since, records: row.records, outcome: row.outcome,
+    }
+    const trail = this.#audit
+    const limit = this.config.auditLimit
+    if (trail.length < limit) trail.push(entry)
+    else {
+      trail[this.#auditNext] = entry
+      this.#auditNext = (this.#auditNext + 1) % limit
+    }
     return entry
   }
 
+  /** The kept audit rows, oldest first. */
   auditTrail(): readonly AuditRow[] {
+    if (this.#auditNext !== 0) {
+      // Unroll the ring once; appends continue at the end until it is full again.
+      this.#audit = [...this.#audit.slice(this.#auditNext), ...this.#audit.slice(0, this.#auditNext)]
+      this.#auditNext = 0
+    }
     return this.#audit
+  }
+
+  // ---- download cache --------------------------------------------------------------------------------
+
+  /** The cached download under `key` (which names the method, the delta mark's sequence, the dataset and
+   *  whether the caller is privileged), made on first use. Every cached entry goes as soon as any row
+   *  changes; at most DOWNLOADS_KEPT entries are kept. */
+  download(key: string, make: () => CachedDownload): CachedDownload {
+    if (this.#downloadsVersion !== this.#version) {
+      this.#forgetDownloads()
+      this.#downloadsVersion = this.#version
+    }
+    let entry = this.#downloads.get(key)
+    if (!entry) {
+      entry = make()
+      if (this.#downloads.size >= DOWNLOADS_KEPT) this.#forgetDownloads()
+      this.#downloads.set(key, entry)
+    }
+    return entry
+  }
+
+  /** Keeps a body made for a cached download, unless the bodies kept would pass DOWNLOAD_CHARS_KEPT. */
+  keepBody(entry: CachedDownload, form: 'xml' | 'json', body: string): void {
+    if (entry[form] !== undefined || this.#downloadChars + body.length > DOWNLOAD_CHARS_KEPT) return
+    entry[form] = body
+    this.#downloadChars += body.length
+  }
+
+  #forgetDownloads(): void {
+    this.#downloads.clear()
+    this.#downloadChars = 0
   }
 
   // ---- changes ---------------------------------------------------------------------------------------
@@ -387,6 +466,8 @@ export class CordellStore {
   /** Applies one change; throws ChangeError saying what is wrong, having changed nothing. */
   apply(change: ChangeInput): Applied[] {
     const { op, table } = change
+    // Before anything changes: a change that fails half way has still changed nothing cached.
+    this.#version++
     if (op === 'add') {
       const n = change.count ?? 1
       const made: Applied[] = []
