@@ -26,14 +26,24 @@ export function audiences(config: DasConfig): string[] {
   return config.audience.split(' ').filter(Boolean)
 }
 
-/** Validates `token` at session time `now` (epoch ms), naming the .NET exception the service would throw. */
-export function validateToken(config: DasConfig, token: string | undefined, now: number, secret: KeyObject | string = config.signingKey): Verdict {
-  if (token === undefined) return { ok: false, exception: 'ArgumentOutOfRangeException', why: 'the Authorization header has no second word: send "Bearer <token>"' }
-  if (token === '') return { ok: false, exception: 'ArgumentNullException', why: 'the token after the scheme is empty' }
+/** What a token says, independent of the time: the verdicts before and after the lifetime checks
+ *  (which are the only ones that depend on the session clock). A pure function of (token, config). */
+export interface TokenFacts {
+  /** A refusal found before the lifetime checks (a bad signature, no exp, nbf after exp). */
+  early?: Verdict & { ok: false }
+  nbf?: number
+  exp: number
+  /** The verdict after the lifetime checks pass (audience, issuer, data claim). */
+  late: Verdict
+}
+
+/** Everything validateToken checks but the time; see validateToken for the order. */
+export function tokenFacts(config: DasConfig, token: string, secret: KeyObject | string = config.signingKey): TokenFacts {
+  const fail = (exception: string, why: string): TokenFacts => ({ early: { ok: false, exception, why }, exp: 0, late: { ok: false, exception, why } })
   let payload: jwt.JwtPayload
   try {
     const decoded = jwt.verify(token, secret, { algorithms: ['HS256', 'HS384', 'HS512'], ignoreExpiration: true, ignoreNotBefore: true })
-    if (typeof decoded === 'string') return { ok: false, exception: 'ArgumentException', why: 'the token payload is not a JSON object' }
+    if (typeof decoded === 'string') return fail('ArgumentException', 'the token payload is not a JSON object')
     payload = decoded
   } catch (error) {
     const message = (error as Error).message
@@ -45,38 +55,81 @@ export function validateToken(config: DasConfig, token: string | undefined, now:
       : message === 'invalid signature' ? 'the signature does not match the scenario signingKey'
         : message === 'invalid algorithm' ? 'the token is not HMAC-signed (HS256/384/512)'
           : `the token is not a JWT (${message})`
-    return { ok: false, exception, why }
+    return fail(exception, why)
   }
-  const skew = config.clockSkew
   const { exp, nbf, aud, iss, data } = payload
-  if (typeof exp !== 'number') return { ok: false, exception: 'SecurityTokenNoExpirationException', why: 'the token has no exp claim' }
-  if (typeof nbf === 'number' && nbf > exp) return { ok: false, exception: 'SecurityTokenInvalidLifetimeException', why: `nbf ${iso(nbf)} is after exp ${iso(exp)}` }
-  if (typeof nbf === 'number' && nbf * 1000 > now + skew) {
+  if (typeof exp !== 'number') return fail('SecurityTokenNoExpirationException', 'the token has no exp claim')
+  if (typeof nbf === 'number' && nbf > exp) return fail('SecurityTokenInvalidLifetimeException', `nbf ${iso(nbf)} is after exp ${iso(exp)}`)
+  const facts = (late: Verdict): TokenFacts => (typeof nbf === 'number' ? { nbf, exp, late } : { exp, late })
+  const tokenAudiences = (Array.isArray(aud) ? aud : aud === undefined ? [] : [aud]).map(String)
+  const valid = audiences(config)
+  if (!tokenAudiences.some((a) => valid.includes(a))) {
+    return facts({ ok: false, exception: 'SecurityTokenInvalidAudienceException', why: `aud ${JSON.stringify(aud ?? null)} is not ${valid.map((a) => `"${a}"`).join(' or ')}` })
+  }
+  if (iss !== config.issuer) return facts({ ok: false, exception: 'SecurityTokenInvalidIssuerException', why: `iss ${JSON.stringify(iss ?? null)} is not "${config.issuer}"` })
+  // claimsPrincipal.FindFirst("data").Value: a missing claim is a NullReferenceException; of an array
+  // claim the first value counts.
+  const first = Array.isArray(data) ? data[0] : data
+  if (first === undefined || first === null) return facts({ ok: false, exception: 'NullReferenceException', why: 'the token has no data claim (the space-separated permissions)' })
+  return facts({ ok: true, principal: { name: tokenAudiences[0]!, roles: String(first).split(' ') } })
+}
+
+/** The verdict on `facts` at session time `now` (epoch ms): the lifetime checks, between the others. */
+export function judgeToken(config: DasConfig, facts: TokenFacts, now: number): Verdict {
+  if (facts.early) return facts.early
+  const { nbf, exp } = facts
+  const skew = config.clockSkew
+  if (nbf !== undefined && nbf * 1000 > now + skew) {
     return { ok: false, exception: 'SecurityTokenNotYetValidException', why: `not valid before ${iso(nbf)}; the session clock says ${new Date(now).toISOString()} (skew ${formatDuration(skew)})` }
   }
   if (exp * 1000 < now - skew) {
     return { ok: false, exception: 'SecurityTokenExpiredException', why: `it expired at ${iso(exp)}; the session clock says ${new Date(now).toISOString()} (skew ${formatDuration(skew)})` }
   }
-  const tokenAudiences = (Array.isArray(aud) ? aud : aud === undefined ? [] : [aud]).map(String)
-  const valid = audiences(config)
-  if (!tokenAudiences.some((a) => valid.includes(a))) {
-    return { ok: false, exception: 'SecurityTokenInvalidAudienceException', why: `aud ${JSON.stringify(aud ?? null)} is not ${valid.map((a) => `"${a}"`).join(' or ')}` }
+  return facts.late
+}
+
+/** Validates `token` at session time `now` (epoch ms), naming the .NET exception the service would throw. */
+export function validateToken(config: DasConfig, token: string | undefined, now: number, secret: KeyObject | string = config.signingKey): Verdict {
+  if (token === undefined) return { ok: false, exception: 'ArgumentOutOfRangeException', why: 'the Authorization header has no second word: send "Bearer <token>"' }
+  if (token === '') return { ok: false, exception: 'ArgumentNullException', why: 'the token after the scheme is empty' }
+  return judgeToken(config, tokenFacts(config, token, secret), now)
+}
+
+/** How many tokens' facts a session remembers; past that it starts afresh. */
+const TOKEN_CACHE_SIZE = 256
+
+/** Verifies each token once per session (the signature and claims are a pure function of the token
+ *  and the scenario), then judges the cached facts against the session clock on every request. */
+export class TokenCache {
+  readonly #facts = new Map<string, TokenFacts>()
+
+  constructor(
+    readonly config: DasConfig,
+    readonly secret: KeyObject,
+  ) {}
+
+  validate(token: string | undefined, now: number): Verdict {
+    if (token === undefined || token === '') return validateToken(this.config, token, now, this.secret)
+    let facts = this.#facts.get(token)
+    if (facts === undefined) {
+      facts = tokenFacts(this.config, token, this.secret)
+      if (this.#facts.size >= TOKEN_CACHE_SIZE) this.#facts.clear()
+      this.#facts.set(token, facts)
+    }
+    return judgeToken(this.config, facts, now)
   }
-  if (iss !== config.issuer) return { ok: false, exception: 'SecurityTokenInvalidIssuerException', why: `iss ${JSON.stringify(iss ?? null)} is not "${config.issuer}"` }
-  // claimsPrincipal.FindFirst("data").Value: a missing claim is a NullReferenceException; of an array
-  // claim the first value counts.
-  const first = Array.isArray(data) ? data[0] : data
-  if (first === undefined || first === null) return { ok: false, exception: 'NullReferenceException', why: 'the token has no data claim (the space-separated permissions)' }
-  return { ok: true, principal: { name: tokenAudiences[0]!, roles: String(first).split(' ') } }
+
+  get size(): number {
+    return this.#facts.size
+  }
 }
 
 /** Runs first on every DAS route, as the message handler does. */
-export function tokenHandler(keys: (c: Context) => { config: DasConfig; secret: KeyObject }): MiddlewareHandler {
+export function tokenHandler(tokens: (c: Context) => TokenCache): MiddlewareHandler {
   return async (c, next) => {
     const header = c.req.header('authorization')
     if (header === undefined) return next()
-    const { config, secret } = keys(c)
-    const verdict = validateToken(config, header.split(' ')[1], c.var.clock.now(), secret)
+    const verdict = tokens(c).validate(header.split(' ')[1], c.var.clock.now())
     if (!verdict.ok) {
       // The reason phrase is the exception's name, as ApiKeyHandler sets it.
       const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing

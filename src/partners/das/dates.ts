@@ -4,9 +4,42 @@
 const DAY_MS = 86_400_000
 const pad = (n: number, width = 2) => String(n).padStart(width, '0')
 
+/** "00" … "99". */
+const TWO_DIGITS: readonly string[] = Array.from({ length: 100 }, (_, i) => String(i).padStart(2, '0'))
+/** 0000-01-01T00:00:00Z and 9999-12-31T23:59:59.999Z: the years written with four digits. */
+const FAST_MIN = new Date(0).setUTCFullYear(0, 0, 1)
+const FAST_MAX = Date.UTC(9999, 11, 31, 23, 59, 59, 999)
+
 /** `2017-01-31T12:00:00` or `2017-01-31T12:00:00.25`: a .NET DateTime of Kind Unspecified as
  *  Newtonsoft's default IsoDateFormat writes it (`yyyy-MM-ddTHH:mm:ss.FFFFFFF`, trailing zeros cut). */
 export function formatNetDate(ms: number): string {
+  // Written for every date of every event on a page: integer arithmetic (days to civil date, after
+  // H. Hinnant) instead of a Date and its getters; other inputs take the Date path below.
+  if (Number.isInteger(ms) && ms >= FAST_MIN && ms <= FAST_MAX) {
+    const days = Math.floor(ms / DAY_MS)
+    let rest = ms - days * DAY_MS
+    const z = days + 719_468
+    const era = Math.floor(z / 146_097)
+    const doe = z - era * 146_097
+    const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365)
+    const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100))
+    const mp = Math.floor((5 * doy + 2) / 153)
+    const day = doy - Math.floor((153 * mp + 2) / 5) + 1
+    const month = mp < 10 ? mp + 3 : mp - 9
+    const year = yoe + era * 400 + (month <= 2 ? 1 : 0)
+    const hours = Math.floor(rest / 3_600_000)
+    rest -= hours * 3_600_000
+    const minutes = Math.floor(rest / 60_000)
+    rest -= minutes * 60_000
+    const seconds = Math.floor(rest / 1000)
+    const fraction = rest - seconds * 1000
+    const base = (year >= 1000 ? String(year) : TWO_DIGITS[Math.floor(year / 100)]! + TWO_DIGITS[year % 100]!) + '-' + TWO_DIGITS[month]! + '-' + TWO_DIGITS[day]! +
+      'T' + TWO_DIGITS[hours]! + ':' + TWO_DIGITS[minutes]! + ':' + TWO_DIGITS[seconds]!
+    if (fraction === 0) return base
+    if (fraction % 100 === 0) return base + '.' + fraction / 100
+    if (fraction % 10 === 0) return base + '.' + TWO_DIGITS[fraction / 10]!
+    return base + '.' + (fraction < 10 ? '00' : fraction < 100 ? '0' : '') + fraction
+  }
   const d = new Date(ms)
   const base = `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}T${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}`
   const fraction = d.getUTCMilliseconds()

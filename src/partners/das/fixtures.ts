@@ -74,7 +74,16 @@ const GENERIC_TYPES = ['LevyDeclarationUpdatedEvent', 'AgreementSignedEvent', 'A
 const HASH_CHARS = 'BCDFGHJKLMNPRSTVWXY0123456789'
 
 const rng = (seed: number, stream: StreamName, i: number) => new Random(seedOf(seed, 'das', stream, i))
-const hashed = (r: Random, n: number) => Array.from({ length: n }, () => r.pick([...HASH_CHARS])).join('')
+const HASH_POOL: readonly string[] = [...HASH_CHARS]
+const PAYMENT_POOL: readonly PaymentStatus[] = ['Active', 'Active', 'Active', 'Active', 'PendingApproval', 'Paused', 'Withdrawn', 'Completed']
+const PENDING_AGREEMENT_POOL: readonly AgreementStatus[] = ['NotAgreed', 'EmployerAgreed', 'ProviderAgreed']
+const TRANSFER_POOL: readonly TransferApprovalStatus[] = ['Pending', 'TransferApproved', 'TransferApproved']
+/** `n` characters of HASH_CHARS, one pick each. */
+function hashed(r: Random, n: number): string {
+  let out = ''
+  for (let i = 0; i < n; i++) out += r.pick(HASH_POOL)
+  return out
+}
 const day = (y: number, m: number, d: number) => Date.UTC(y, m - 1, d)
 
 /** Row `i` of the generated apprenticeship events: a pure function of (seed, i). Two events share each
@@ -89,8 +98,8 @@ export function apprenticeshipAt(seed: number, i: number): ApprenticeshipRow {
   const end = new Date(start)
   end.setUTCMonth(end.getUTCMonth() + months)
   const cost = a.int(4, 30) * 500
-  const payment = r.pick<PaymentStatus>(['Active', 'Active', 'Active', 'Active', 'PendingApproval', 'Paused', 'Withdrawn', 'Completed'])
-  const agreement: AgreementStatus = payment === 'PendingApproval' ? r.pick<AgreementStatus>(['NotAgreed', 'EmployerAgreed', 'ProviderAgreed']) : 'BothAgreed'
+  const payment = r.pick(PAYMENT_POOL)
+  const agreement: AgreementStatus = payment === 'PendingApproval' ? r.pick(PENDING_AGREEMENT_POOL) : 'BothAgreed'
   const transfer = a.chance(0.125)
   const employer = a.int(0, EMPLOYERS.length - 1)
   return {
@@ -119,7 +128,7 @@ export function apprenticeshipAt(seed: number, i: number): ApprenticeshipRow {
     PriceHistory: [{ TotalCost: cost, EffectiveFrom: start, EffectiveTo: null }],
     TransferSenderId: transfer ? 9000 + a.int(1, 50) : null,
     TransferSenderName: transfer ? `${a.pick(EMPLOYERS)} (sender)` : null,
-    TransferApprovalStatus: transfer ? a.pick<TransferApprovalStatus>(['Pending', 'TransferApproved', 'TransferApproved']) : null,
+    TransferApprovalStatus: transfer ? a.pick(TRANSFER_POOL) : null,
     TransferApprovalActionedOn: transfer ? start - 7 * 86_400_000 : null,
   }
 }

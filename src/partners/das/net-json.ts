@@ -14,11 +14,23 @@ export type NetObject = { readonly pairs: readonly (readonly [string, NetValue])
 export const obj = (...pairs: (readonly [string, NetValue])[]): NetObject => ({ pairs })
 
 export function writeNetJson(value: NetValue): string {
+  // Plain loops and concatenation: this runs for every field of every event of a page.
   if (value === null) return 'null'
+  if (typeof value === 'string') return JSON.stringify(value)
+  if (typeof value !== 'object') return JSON.stringify(value)
   if (value instanceof Raw) return value.text
-  if (Array.isArray(value)) return `[${value.map(writeNetJson).join(',')}]`
-  if (typeof value === 'object') return `{${value.pairs.map(([k, v]) => `${JSON.stringify(k)}:${writeNetJson(v)}`).join(',')}}`
-  return JSON.stringify(value)
+  if (Array.isArray(value)) {
+    let out = '['
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + writeNetJson(value[i]!)
+    return out + ']'
+  }
+  const { pairs } = value
+  let out = '{'
+  for (let i = 0; i < pairs.length; i++) {
+    const pair = pairs[i]!
+    out += (i === 0 ? '' : ',') + JSON.stringify(pair[0]) + ':' + writeNetJson(pair[1])
+  }
+  return out + '}'
 }
 
 /** Rounds half away from zero, as SQL Server does when a decimal is stored into a narrower scale. */

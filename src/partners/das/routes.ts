@@ -23,7 +23,7 @@ import {
   type StreamQuery,
 } from './schema.js'
 import { apprenticeshipRow, type DasEvent, type DasStore, type EventStream } from './store.js'
-import { accountView, agreementView, apprenticeshipView, genericEcho, genericView, listJson } from './views.js'
+import { accountJson, agreementJson, apprenticeshipJson, genericEcho, genericJson, listJson } from './views.js'
 import { writeNetJson } from './net-json.js'
 
 type Env = PartnerEnv<DasStore>
@@ -53,6 +53,33 @@ function read<R>(stream: EventStream<R>, q: StreamQuery): DasEvent<R>[] {
 /** SQL Server's default collation (SQL_Latin1_General_CP1_CI_AS): equal ignoring case and trailing spaces. */
 const sqlEquals = (a: string | null, b: string) => a !== null && a.replace(/ +$/, '').toLowerCase() === b.replace(/ +$/, '').toLowerCase()
 
+/** The raw query string, `?…` or empty: what a cached page is keyed by (parsing it is pure). */
+function search(c: C): string {
+  const url = c.req.url
+  const q = url.indexOf('?')
+  return q < 0 ? '' : url.slice(q)
+}
+
+/** A GET that reads `stream`: answered from the session's page cache when this route, query string
+ *  and stream version were seen (the query was valid then, so it is now); otherwise validated and
+ *  rendered, and kept. Only 200s are kept: refusals go through the validator every time. */
+function cachedList(route: string, stream: (state: DasStore) => EventStream<unknown>, schema: z.ZodType, render: (c: C) => string): Step[] {
+  return [
+    (c, next) => {
+      const { state } = c.var
+      const body = state.pages.get(route + search(c), stream(state).nextId)
+      return body === undefined ? next() : c.body(body, 200, JSON_TYPE)
+    },
+    query(schema),
+    (c) => {
+      const { state } = c.var
+      const body = render(c)
+      state.pages.set(route + search(c), stream(state).nextId, body)
+      return c.body(body, 200, JSON_TYPE)
+    },
+  ]
+}
+
 /** CreatedAtRoute("GetAll…Events", new {}, default(…)): 201, the list's absolute URL, a JSON null. */
 function created(c: C, listPath: string): Response {
   c.header('Location', `${c.var.baseUrl}${listPath}`)
@@ -61,7 +88,7 @@ function created(c: C, listPath: string): Response {
 
 export function dasRoutes(): Hono<Env> {
   const app = new Hono<Env>()
-  app.use('*', tokenHandler((c) => (c as C).var.state))
+  app.use('*', tokenHandler((c) => (c as C).var.state.tokens))
   const allowed = new Map<string, string[]>()
   /** Registers the handlers under every spelling of the path, and remembers the method for the 405s. */
   const route = (method: 'GET' | 'POST', path: string, ...handlers: Step[]) => {
@@ -74,9 +101,9 @@ export function dasRoutes(): Hono<Env> {
 
   // ApprenticeshipEventsController
   const apprenticeships = '/api/events/apprenticeships'
-  route('GET', apprenticeships, requires('ReadApprenticeshipEvent'), query(streamQuery), (c) =>
-    c.body(listJson(read(c.var.state.streams.apprenticeships, valid<StreamQuery>(c, 'query')), apprenticeshipView), 200, JSON_TYPE),
-  )
+  route('GET', apprenticeships, requires('ReadApprenticeshipEvent'), ...cachedList('apprenticeships', (s) => s.streams.apprenticeships, streamQuery, (c) =>
+    listJson(read(c.var.state.streams.apprenticeships, valid<StreamQuery>(c, 'query')), apprenticeshipJson),
+  ))
   route('POST', apprenticeships, requires('StoreApprenticeshipEvent'), ...body('request', apprenticeshipEventInput), (c) => {
     const { state } = c.var
     state.streams.apprenticeships.append(apprenticeshipRow(valid<ApprenticeshipInput>(c, 'json'), state.config.trainingTypeNumbers), state.now())
@@ -93,17 +120,17 @@ export function dasRoutes(): Hono<Env> {
 
   // AgreementEventsController (its route is "engagements") and AccountEventsController
   const engagements = '/api/events/engagements'
-  route('GET', engagements, requires('ReadAgreementEvent'), query(streamQuery), (c) =>
-    c.body(listJson(read(c.var.state.streams.engagements, valid<StreamQuery>(c, 'query')), agreementView), 200, JSON_TYPE),
-  )
+  route('GET', engagements, requires('ReadAgreementEvent'), ...cachedList('engagements', (s) => s.streams.engagements, streamQuery, (c) =>
+    listJson(read(c.var.state.streams.engagements, valid<StreamQuery>(c, 'query')), agreementJson),
+  ))
   route('POST', engagements, requires('StoreAgreementEvent'), ...body('request', agreementEventInput), (c) => {
     c.var.state.streams.engagements.append(valid<AgreementInput>(c, 'json'), c.var.state.now())
     return created(c, engagements)
   })
   const accounts = '/api/events/accounts'
-  route('GET', accounts, requires('ReadAccountEvent'), query(streamQuery), (c) =>
-    c.body(listJson(read(c.var.state.streams.accounts, valid<StreamQuery>(c, 'query')), accountView), 200, JSON_TYPE),
-  )
+  route('GET', accounts, requires('ReadAccountEvent'), ...cachedList('accounts', (s) => s.streams.accounts, streamQuery, (c) =>
+    listJson(read(c.var.state.streams.accounts, valid<StreamQuery>(c, 'query')), accountJson),
+  ))
   route('POST', accounts, requires('StoreAccountEvent'), ...body('request', accountEventInput), (c) => {
     c.var.state.streams.accounts.append(valid<AccountInput>(c, 'json'), c.var.state.now())
     return created(c, accounts)
@@ -121,15 +148,17 @@ export function dasRoutes(): Hono<Env> {
     const q = valid<GenericQuery>(c, 'query')
     // The stored procedures all ORDER BY CreatedOn, GetGenericEventsSinceEvent included.
     const events = c.var.state.streams.generic.between(q.from ?? -Infinity, q.to ?? Infinity, page(q), (e) => filter(e, q))
-    return c.body(listJson(events, genericView), 200, JSON_TYPE)
+    return listJson(events, genericJson)
   }
+  const genericList = (route: string, schema: z.ZodType, filter: (e: DasEvent<GenericRow>, q: GenericQuery) => boolean) =>
+    cachedList(route, (s) => s.streams.generic, schema, (c) => generic(c, filter))
   const ofType = (e: DasEvent<GenericRow>, q: GenericQuery) => q.types.some((t) => sqlEquals(e.row.Type, t))
-  route('GET', '/api/events/getSinceEvent', requires('ReadGenericEvent'), query(sinceEventQuery), (c) => generic(c, (e, q) => e.Id >= q.fromEventId && ofType(e, q)))
-  route('GET', '/api/events/getByDateRange', requires('ReadGenericEvent'), query(byDateRangeQuery), (c) => generic(c, ofType))
-  route('GET', '/api/events/getByResourceId', requires('ReadGenericEvent'), query(byResourceQuery), (c) =>
+  route('GET', '/api/events/getSinceEvent', requires('ReadGenericEvent'), ...genericList('getSinceEvent', sinceEventQuery, (e, q) => e.Id >= q.fromEventId && ofType(e, q)))
+  route('GET', '/api/events/getByDateRange', requires('ReadGenericEvent'), ...genericList('getByDateRange', byDateRangeQuery, ofType))
+  route('GET', '/api/events/getByResourceId', requires('ReadGenericEvent'), ...genericList('getByResourceId', byResourceQuery, (e, q) =>
     // `ResourceType = NULL` is never true in SQL: without both, nothing matches.
-    generic(c, (e, q) => q.resourceType !== undefined && q.resourceId !== undefined && sqlEquals(e.row.ResourceType, q.resourceType) && sqlEquals(e.row.ResourceId, q.resourceId)),
-  )
+    q.resourceType !== undefined && q.resourceId !== undefined && sqlEquals(e.row.ResourceType, q.resourceType) && sqlEquals(e.row.ResourceId, q.resourceId),
+  ))
 
   // A known path asked with another method: Web API's 405.
   for (const [path, methods] of allowed) for (const p of paths(path)) app.all(p, (c) => methodNotAllowed(c, methods.join(', ')))

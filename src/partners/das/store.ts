@@ -1,7 +1,8 @@
 import type { KeyObject } from 'node:crypto'
 import { z } from 'zod'
 import { snap } from '../../core/snapshot.js'
-import { secretKey } from './auth.js'
+import { secretKey, TokenCache } from './auth.js'
+import { PageCache } from './page-cache.js'
 import type { PartnerContext } from '../../core/partner.js'
 import { resolveEnum } from './binder.js'
 import { startOfUtcDay } from './dates.js'
@@ -199,6 +200,10 @@ export class DasStore {
 
   /** The signing key, shared by the scenario's sessions. */
   readonly secret: KeyObject
+  /** Tokens this session has verified (signature and claims; the lifetime is judged per request). */
+  readonly tokens: TokenCache
+  /** GET pages this session has served, by route, query and stream version. */
+  readonly pages = new PageCache()
 
   constructor(
     readonly config: DasConfig,
@@ -206,6 +211,7 @@ export class DasStore {
     saved?: DasSnapshot,
   ) {
     this.secret = ctx.memo(config, 'secret', () => secretKey(config))
+    this.tokens = new TokenCache(config, this.secret)
     const start = ctx.clock.now()
     // Restored: where generation ended then, for the session's first day may have been another.
     this.generatedUntil = saved ? saved.generatedUntil : config.generatedUntil !== undefined ? Date.parse(config.generatedUntil) : startOfUtcDay(start)
