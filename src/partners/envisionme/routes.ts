@@ -16,22 +16,63 @@ export function envisionmeRoutes(): Hono<Env> {
   const app = new Hono<Env>()
   oauthRoutes(app)
 
-  app.get('/job', requiresToken(), validate('query', jobListQuery), (c) => {
-    const result = listJobs(c.var.state.jobs, c.req.valid('query'))
-    return json(c, Array.isArray(result) ? result.map(jobJson) : result)
-  })
+  // The token is checked on every call; then an answer made before from the same query string and the
+  // same data is sent again as it was (validation and the answer are pure functions of those two).
+  app.get(
+    '/job',
+    requiresToken(),
+    async (c, next) => {
+      const hit = c.var.state.jobAnswers.get(jobListKey(c), c.var.state.jobs.version)
+      if (hit !== undefined) return jsonText(c, hit)
+      await next()
+    },
+    validate('query', jobListQuery),
+    (c) => {
+      const store = c.var.state
+      const version = store.jobs.version
+      const result = listJobs(store.jobs, c.req.valid('query'))
+      const text = JSON.stringify(Array.isArray(result) ? result.map(jobJson) : result)
+      store.jobAnswers.set(jobListKey(c), version, text)
+      return jsonText(c, text)
+    },
+  )
 
-  app.get('/jobs/:nid', requiresToken(), validate('param', jobParam), (c) => {
-    const nid = c.req.valid('param').nid
-    const job = c.var.state.jobs.get(nid)
-    if (!job) throw apiError(404, `no job with nid ${nid}`, `There is no job with nid ${nid}.`)
-    return json(c, jobJson(job))
-  })
+  app.get(
+    '/jobs/:nid',
+    requiresToken(),
+    async (c, next) => {
+      const hit = c.var.state.jobAnswers.get(jobKey(c), c.var.state.jobs.version)
+      if (hit !== undefined) return jsonText(c, hit)
+      await next()
+    },
+    validate('param', jobParam),
+    (c) => {
+      const store = c.var.state
+      const nid = c.req.valid('param').nid
+      const job = store.jobs.get(nid)
+      if (!job) throw apiError(404, `no job with nid ${nid}`, `There is no job with nid ${nid}.`)
+      const text = JSON.stringify(jobJson(job))
+      store.jobAnswers.set(jobKey(c), store.jobs.version, text)
+      return jsonText(c, text)
+    },
+  )
 
-  app.get('/term', requiresToken(), validate('query', termQuery), (c) => {
-    const q = c.req.valid('query')
-    return json(c, termsJson(searchTerms(c.var.state.terms, q), `${q.q}|${q.vid}|${q.skip}|${q.limit}`))
-  })
+  app.get(
+    '/term',
+    requiresToken(),
+    async (c, next) => {
+      const hit = c.var.state.termAnswers.get(rawQuery(c), 0)
+      if (hit !== undefined) return jsonText(c, hit)
+      await next()
+    },
+    validate('query', termQuery),
+    (c) => {
+      const q = c.req.valid('query')
+      const text = JSON.stringify(termsJson(searchTerms(c.var.state.terms, q), `${q.q}|${q.vid}|${q.skip}|${q.limit}`))
+      c.var.state.termAnswers.set(rawQuery(c), 0, text)
+      return jsonText(c, text)
+    },
+  )
 
   billingRoutes(app)
 
@@ -49,6 +90,17 @@ export function envisionmeRoutes(): Hono<Env> {
 }
 
 /** The document's `Content-Type: application/json; charset=utf-8`. */
-function json(c: Context<Env>, body: unknown): Response {
-  return c.body(JSON.stringify(body), 200, { 'content-type': 'application/json; charset=utf-8' })
+function jsonText(c: Context<Env>, text: string): Response {
+  return c.body(text, 200, { 'content-type': 'application/json; charset=utf-8' })
 }
+
+/** Everything after the `?` of the request's URL, as sent: what a query validator reads. */
+function rawQuery(c: Context<Env>): string {
+  const url = c.req.url
+  const at = url.indexOf('?')
+  return at < 0 ? '' : url.slice(at + 1)
+}
+
+// One cache holds both job routes (both answer from the catalogue), so their keys differ in form.
+const jobListKey = (c: Context<Env>) => `?${rawQuery(c)}`
+const jobKey = (c: Context<Env>) => `/${c.req.param('nid') ?? ''}`

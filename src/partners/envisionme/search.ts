@@ -1,6 +1,6 @@
 import type { Job } from './fixtures.js'
 import type { JobListQuery, TermQuery, TermRecord } from './schema.js'
-import type { JobCatalog, TermVocabulary } from './store.js'
+import { wordsOf, type IndexedTerm, type JobCatalog, type TermVocabulary } from './store.js'
 
 /** `GET /job`'s filters, all combined with AND. `status` follows the document's words, "Whether the jobs
  *  to be retrieved should be active or expired. Choices: 0 1", in that order: 0 (the default) lists
@@ -17,10 +17,6 @@ export function jobMatcher(q: JobListQuery): (job: Job) => boolean {
     (q.mxit === undefined || job.mxit === q.mxit) &&
     (nids === undefined || nids.has(job.nid)) &&
     (words.length === 0 || matchesAll(job, words))
-}
-
-function wordsOf(text: string): string[] {
-  return text.toLowerCase().split(/\s+/).filter((w) => w !== '')
 }
 
 // A search matches when every word appears in the title, position, company or description.
@@ -70,9 +66,9 @@ export interface TermResult {
 export function searchTerms(vocab: TermVocabulary, q: TermQuery): TermResult {
   const query = wordsOf(q.q)
   const scored: ScoredTerm[] = []
-  for (const term of vocab.inVocabulary(q.vid)) {
-    const score = scoreTerm(term, query)
-    if (score > 0) scored.push({ term, score })
+  for (const entry of vocab.inVocabulary(q.vid)) {
+    const score = scoreTerm(entry, query)
+    if (score > 0) scored.push({ term: entry.term, score })
   }
   let maxScore: number | null = scored.reduce((m, s) => Math.max(m, s.score), 0)
   if (q.orderBy) {
@@ -87,9 +83,7 @@ export function searchTerms(vocab: TermVocabulary, q: TermQuery): TermResult {
   return { total: scored.length, maxScore, hits: scored.slice(q.skip, q.skip + q.limit), sortedBy: q.orderBy }
 }
 
-function scoreTerm(term: TermRecord, query: string[]): number {
-  const name = wordsOf(term.name)
-  const synonyms = term.synonyms.flatMap(wordsOf)
+function scoreTerm({ name, synonyms }: IndexedTerm, query: string[]): number {
   let score = 0
   for (const w of query) {
     if (name.includes(w)) score += 2

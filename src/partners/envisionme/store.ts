@@ -3,6 +3,7 @@ import type { PartnerContext } from '../../core/partner.js'
 import { snap } from '../../core/snapshot.js'
 import type { Random } from '../../core/random.js'
 import { globToRegExp } from '../../core/journal.js'
+import { ResponseCache } from './cache.js'
 import { jobAt, termAt, type Job } from './fixtures.js'
 import type { ClientConfig, EnvisionmeConfig, JobRecord, TermRecord, UserConfig } from './schema.js'
 import { jobRecord, VIDS } from './schema.js'
@@ -19,6 +20,10 @@ export class EnvisionmeStore {
   readonly jobs: JobCatalog
   readonly terms: TermVocabulary
   readonly billing: Billing
+  /** Serialised answers of `GET /job` and `GET /jobs/{nid}`, stamped with `jobs.version`. */
+  readonly jobAnswers = new ResponseCache()
+  /** Serialised answers of `GET /term` (the vocabulary never changes within a session). */
+  readonly termAnswers = new ResponseCache()
   /** Pending Login Dialogs: the form posts back an id, never the parameters, so they cannot be swapped. */
   readonly #dialogs = new Map<string, Dialog>()
   /** Browser logins, keyed by the cookie's value. */
@@ -37,7 +42,7 @@ export class EnvisionmeStore {
     this.users = config.users
     this.#random = ctx.random.fork('secrets')
     this.jobs = new JobCatalog(ctx.seed, config.jobs.generate, config.jobs.records)
-    this.terms = new TermVocabulary(ctx.seed, config.terms.generate, config.terms.records)
+    this.terms = new TermVocabulary(ctx.seed, config.terms.generate, config.terms.records, (name, make) => ctx.memo(config.terms, name, make))
     this.billing = new Billing(config.billing, () => this.now())
     for (const t of config.tokens) {
       this.#tokens.set(t.token, { token: t.token, clientId: t.clientId, uid: t.uid, issuedAt: this.now(), expiresAt: null, revoked: false, via: 'scenario' })
@@ -255,7 +260,10 @@ export class JobCatalog {
   readonly #extra = new Map<number, Job>()
   /** The record each extra job was made from: a snapshot keeps it, not the job the seed rebuilds. */
   readonly #extraRecords = new Map<number, JobRecord>()
+  /** Generated jobs with their override merged in, made once (nobody mutates a job handed out). */
+  readonly #merged = new Map<number, Job>()
   #extraSorted: Job[] | undefined
+  #version = 0
 
   constructor(
     private readonly seed: number,
@@ -265,12 +273,19 @@ export class JobCatalog {
     this.add(records)
   }
 
+  /** Moves on every change of the catalogue: answers made from it are stamped with it. */
+  get version(): number {
+    return this.#version
+  }
+
   add(records: readonly JobRecord[]): Job[] {
     const added: Job[] = []
+    this.#version++
     for (const record of records) {
       const nid = record.nid ?? this.#lastNid() + 1
       if (nid <= this.generated) {
         this.#overrides.set(nid, { ...this.#overrides.get(nid), ...record })
+        this.#merged.delete(nid)
       } else {
         this.#extra.set(nid, merge(jobAt(this.seed, nid), record))
         this.#extraRecords.set(nid, record)
@@ -291,7 +306,9 @@ export class JobCatalog {
 
   /** Replaces the records (the scenario's included) with a snapshot's. */
   restore(saved: { overrides: [number, JobRecord][]; extra: [number, JobRecord][] }): void {
+    this.#version++
     this.#overrides.clear()
+    this.#merged.clear()
     this.#extra.clear()
     this.#extraRecords.clear()
     for (const [nid, record] of saved.overrides) {
@@ -308,9 +325,11 @@ export class JobCatalog {
 
   get(nid: number): Job | undefined {
     if (nid >= 1 && nid <= this.generated) {
-      const base = jobAt(this.seed, nid)
       const record = this.#overrides.get(nid)
-      return record ? merge(base, record) : base
+      if (!record) return jobAt(this.seed, nid)
+      let job = this.#merged.get(nid)
+      if (!job) this.#merged.set(nid, (job = merge(jobAt(this.seed, nid), record)))
+      return job
     }
     return this.#extra.get(nid)
   }
@@ -351,15 +370,36 @@ export class TermVocabulary {
     private readonly seed: number,
     private readonly generated: number,
     private readonly records: readonly TermRecord[],
+    /** The sandbox's memo: a vocabulary is a pure function of the scenario, so sessions share it. */
+    private readonly memo: <T>(name: string, make: () => T) => T = (_name, make) => make(),
   ) {}
 
-  /** Every term of vocabulary `vid`: generated term i is in VIDS[i % 12], so only those are made. */
-  *inVocabulary(vid: number): Generator<TermRecord> {
-    for (const r of this.records) if (r.vid === vid) yield r
-    const first = (VIDS as readonly number[]).indexOf(vid)
-    if (first < 0) return
-    for (let i = first; i < this.generated; i += VIDS.length) yield termAt(this.seed, i)
+  /** Every term of vocabulary `vid`, the records first, with the words search compares, made once
+   *  per sandbox: generated term i is in VIDS[i % 12], so only those are made. */
+  inVocabulary(vid: number): readonly IndexedTerm[] {
+    return this.memo(`terms:${this.seed}:${vid}`, () => {
+      const out: IndexedTerm[] = []
+      for (const r of this.records) if (r.vid === vid) out.push(indexed(r))
+      const first = (VIDS as readonly number[]).indexOf(vid)
+      if (first >= 0) for (let i = first; i < this.generated; i += VIDS.length) out.push(indexed(termAt(this.seed, i)))
+      return out
+    })
   }
+}
+
+/** A term with its name and synonyms split into lower-case words, as search compares them. */
+export interface IndexedTerm {
+  term: TermRecord
+  name: readonly string[]
+  synonyms: readonly string[]
+}
+
+function indexed(term: TermRecord): IndexedTerm {
+  return { term, name: wordsOf(term.name), synonyms: term.synonyms.flatMap(wordsOf) }
+}
+
+export function wordsOf(text: string): string[] {
+  return text.toLowerCase().split(/\s+/).filter((w) => w !== '')
 }
 
 export interface BillingClient {
