@@ -93,6 +93,15 @@ describe('scenario schema', () => {
     expect(problems[0]?.message).toMatch(/not YAML or JSON|alias/i)
   })
 
+  it('refuses absurdly nested text before the YAML parser sees it (100,000 brackets ran it out of memory)', () => {
+    for (const text of ['{"a":'.repeat(100_000) + '1' + '}'.repeat(100_000), '['.repeat(200_000) + ']'.repeat(200_000)]) {
+      expect(problemsOf(() => parseScenarioText(schema, text))[0]?.message).toMatch(/nested \d+ levels deep; a scenario nests at most 64/)
+    }
+    // JSON goes through JSON.parse; YAML's flow style, which starts the same way, still reads.
+    expect(parseScenarioText(schema, '{name: flow, seed: 3}')).toMatchObject({ name: 'flow', seed: 3 })
+    expect(parseScenarioText(schema, '{"name": "json", "seed": 4}')).toMatchObject({ name: 'json', seed: 4 })
+  })
+
   it('scenarios/scenario.schema.json is what `npm run schema` writes now', () => {
     expect(readFileSync(SCHEMA_FILE, 'utf8'), 'run `npm run schema` and commit the result').toBe(schemaText())
   })
