@@ -125,5 +125,5 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log(`  all 40 pages                 ${r.allPagesMs} ms`)
   console.log(`  before reading 40 pages      ${mem(r.before)}`)
   console.log(`  after reading 40 pages       ${mem(r.after)}${gc}`)
-  console.log(`  page cache (bound 64 MB)     ${r.cachedMb} MB`)
+  console.log(`  page cache (bound 32 MB)     ${r.cachedMb} MB`)
 }

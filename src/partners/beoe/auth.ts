@@ -25,6 +25,13 @@ const KEEP_TOKENS = 10_000
 
 export class TokenTable {
   #byJti = new Map<string, IssuedToken>()
+  /** Tokens already found good, by the token string: a later call skips decoding the header. Only
+   *  tokens still in #byJti are here (so it is no bigger); expiry is checked on every call. */
+  #verdicts = new Map<string, IssuedToken>()
+  /** The last Authorization header found good, whole: comparing it costs less than hashing the token
+   *  for the map (a client sends the same header call after call). */
+  #lastHeader: string | undefined
+  #lastIssued: IssuedToken | undefined
   /** Every login that succeeded, including tokens since forgotten past KEEP_TOKENS. */
   #issued = 0
 
@@ -43,11 +50,14 @@ export class TokenTable {
     const input = `${b64url(JSON.stringify(header))}.${b64url(JSON.stringify(claims))}`
     const token = `${input}.${sign('sha256', Buffer.from(input), keys.privateKey).toString('base64url')}`
     const issued = { token, userId: user.id, email: user.email, expiresAt }
+    const before = this.#byJti.get(jti)
+    if (before !== undefined) this.#forget(before.token)
     this.#byJti.set(jti, issued)
     this.#issued++
-    for (const key of this.#byJti.keys()) {
+    for (const [key, old] of this.#byJti) {
       if (this.#byJti.size <= KEEP_TOKENS) break
       this.#byJti.delete(key)
+      this.#forget(old.token)
     }
     return issued
   }
@@ -69,11 +79,23 @@ export class TokenTable {
     this.random.state = saved.random
     this.#issued = saved.issued
     this.#byJti = new Map(saved.tokens)
+    this.#verdicts.clear()
+    this.#lastHeader = this.#lastIssued = undefined
   }
 
   /** The token's holder, or why it is refused, for the journal. */
   check(authorization: string | undefined, now: number): { ok: IssuedToken } | { why: string } {
     if (!authorization) return { why: 'no Authorization header: send Authorization: Bearer <token from POST /api/login>' }
+    // A token found good before (it has no whitespace, so the pattern below would take it whole);
+    // expired, it takes the long way to say so.
+    const last = this.#lastIssued
+    if (last !== undefined && authorization === this.#lastHeader && now < last.expiresAt) return { ok: last }
+    const known = authorization.startsWith('Bearer ') ? this.#verdicts.get(authorization.slice(7)) : undefined
+    if (known !== undefined && now < known.expiresAt) {
+      this.#lastHeader = authorization
+      this.#lastIssued = known
+      return { ok: known }
+    }
     const m = /^Bearer\s+(\S+)\s*$/i.exec(authorization)
     if (!m) return { why: 'the Authorization header is not "Bearer <token>"' }
     const token = m[1]!
@@ -85,7 +107,16 @@ export class TokenTable {
     if (now >= issued.expiresAt) {
       return { why: `the token expired at ${new Date(issued.expiresAt).toISOString()} (tokens last ${formatDuration(this.ttl)}): log in again` }
     }
+    this.#verdicts.set(token, issued)
+    this.#lastHeader = authorization
+    this.#lastIssued = issued
     return { ok: issued }
+  }
+
+  /** Drops a token's remembered verdicts (its jti was forgotten or taken). */
+  #forget(token: string): void {
+    this.#verdicts.delete(token)
+    if (this.#lastIssued?.token === token) this.#lastHeader = this.#lastIssued = undefined
   }
 }
 

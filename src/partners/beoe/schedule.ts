@@ -32,7 +32,20 @@ export class Schedule {
     this.#closed = new Set(config.closed.map((d) => Date.parse(`${d}T00:00:00Z`) / DAY_MS))
   }
 
+  /** isOpen's last answer and the second it holds for: the local day and minute (from formatToParts,
+   *  which dominates the check) cannot change within one second, as zone offsets are whole seconds. */
+  #openSecond = NaN
+  #openVerdict = false
+
   isOpen(now: number): boolean {
+    const second = Math.floor(now / 1000)
+    if (second === this.#openSecond) return this.#openVerdict
+    this.#openVerdict = this.#isOpen(now)
+    this.#openSecond = second
+    return this.#openVerdict
+  }
+
+  #isOpen(now: number): boolean {
     const { day, minute } = this.#local(now)
     return this.config.open.some((w) => {
       if (w.from < w.to) return this.#opensOn(w.days, day) && minute >= w.from && minute < w.to

@@ -1,6 +1,7 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto'
 import { promisify } from 'node:util'
 import { buildPools, type Pools } from './fixtures.js'
+import { ByteWriter } from './store.js'
 import type { PartnerContext } from '../../core/partner.js'
 import type { BeoeConfig } from './schema.js'
 
@@ -21,9 +22,16 @@ export interface KeyPair {
 
 const generate = promisify(generateKeyPair)
 
-/** Serialised pages (the `data` array) may use this much memory per sandbox; the least recently used
- *  page goes first. A 25,000-row page is about 12 MB. */
-export const PAGE_CACHE_BYTES = 64 * 1024 * 1024
+/** Serialised pages (whole bodies) may hold this much memory per sandbox; the least recently used
+ *  page goes first. A 25,000-row page is about 11 MB (12 MB held), so two of them fit: a client reading
+ *  one page again and again, or two clients on two pages, are served from memory; one paging through
+ *  all 40 pages gains nothing from a bigger cache (each page is evicted before it is asked again),
+ *  while every cached page adds to RSS. Small pages (100 jobs: 47 KB) fit by the hundred. */
+export const PAGE_CACHE_BYTES = 32 * 1024 * 1024
+
+/** The scratch writer is kept between pages up to this size (a 25,000-row page is about 12 MB); a
+ *  bigger one, for a page of a huge pageSize, is let go after its page. */
+const KEEP_SCRATCH_BYTES = 32 * 1024 * 1024
 
 export class Shared {
   #keys: Promise<KeyPair> | undefined
@@ -31,6 +39,7 @@ export class Shared {
   #pem: string | undefined
   #pools = new Map<number, Pools>()
   readonly pages = new PageCache(PAGE_CACHE_BYTES)
+  #scratch: ByteWriter | undefined
 
   constructor(private readonly config: BeoeConfig) {}
 
@@ -68,6 +77,18 @@ export class Shared {
     return this.#pem === pem
   }
 
+  /** Bytes written by `fill` into the sandbox's scratch writer, copied out at their exact size. (Pages
+   *  are made synchronously, so one writer serves every session.) */
+  write(fill: (out: ByteWriter) => void): Buffer {
+    const out = this.#scratch ?? new ByteWriter()
+    this.#scratch = undefined
+    out.reset()
+    fill(out)
+    const bytes = out.copy()
+    if (out.capacity <= KEEP_SCRATCH_BYTES) this.#scratch = out
+    return bytes
+  }
+
   pools(seed: number): Pools {
     let pools = this.#pools.get(seed)
     if (!pools) {
@@ -78,35 +99,44 @@ export class Shared {
   }
 }
 
-/** An LRU of serialised pages bounded by their total size in bytes. */
+/** The memory a buffer holds: all of its ArrayBuffer (a page's is rounded up to whole MiB). */
+function held(value: Buffer): number {
+  return value.buffer.byteLength
+}
+
+/** An LRU of serialised pages bounded by the memory they hold. */
 export class PageCache {
   #entries = new Map<string, Buffer>()
   #size = 0
+  /** The most recently used key: asked again (the usual case), it needs no move to the end. */
+  #newest: string | undefined
 
   constructor(readonly maxBytes: number) {}
 
   get(key: string): Buffer | undefined {
     const value = this.#entries.get(key)
-    if (value !== undefined) {
+    if (value !== undefined && key !== this.#newest) {
       this.#entries.delete(key)
       this.#entries.set(key, value)
+      this.#newest = key
     }
     return value
   }
 
   set(key: string, value: Buffer): void {
-    if (value.byteLength > this.maxBytes) return
+    if (held(value) > this.maxBytes) return
     const old = this.#entries.get(key)
     if (old !== undefined) {
-      this.#size -= old.byteLength
+      this.#size -= held(old)
       this.#entries.delete(key)
     }
     this.#entries.set(key, value)
-    this.#size += value.byteLength
+    this.#newest = key
+    this.#size += held(value)
     for (const [k, v] of this.#entries) {
       if (this.#size <= this.maxBytes) break
       this.#entries.delete(k)
-      this.#size -= v.byteLength
+      this.#size -= held(v)
     }
   }
 

@@ -54,26 +54,25 @@ export class BeoeState {
     return this.users.find((u) => u.email.toLowerCase() === wanted && u.password === password)
   }
 
-  /** The `data` JSON of page `page` (1-based) as ASCII bytes, from the shared cache while the list is
-   *  as the scenario made it. (json_encode escapes every non-ASCII character, so latin1 is exact.) */
-  pageData(page: number): { data: Buffer; count: number } {
-    const size = this.config.pageSize
-    const start = (page - 1) * size
-    const count = Math.max(0, Math.min(size, this.jobs.total - start))
-    return { data: this.jobs.pageBytes(start, count), count }
-  }
-
-  /** The whole response body of page `page` as the client at `path` sees it: the paginator's head, the
-   *  rows, its tail. While the list is as the scenario made it, whole bodies are cached (keyed by the
-   *  URL they carry), so a warm page is one buffer handed to the socket: no rows made, nothing copied. */
+  /** The whole response body of page `page` (1-based) as the client at `path` sees it: the paginator's
+   *  head, the rows, its tail, as ASCII bytes (json_encode escapes every non-ASCII character, so latin1
+   *  is exact). While the list is as the scenario made it, whole bodies are cached (keyed by the URL
+   *  they carry), so a warm page is one buffer handed to the socket: no rows made, nothing copied. A
+   *  cold one is written into the sandbox's scratch writer and copied out once at its exact size. */
   pageBody(page: number, path: string, envelope: (count: number) => [string, string]): Buffer {
     const cacheable = this.jobs.version === 0
     const key = `${this.ctx.seed}:${page}:${path}`
     const cached = cacheable ? this.shared.pages.get(key) : undefined
     if (cached !== undefined) return cached
-    const { data, count } = this.pageData(page)
+    const size = this.config.pageSize
+    const start = (page - 1) * size
+    const count = Math.max(0, Math.min(size, this.jobs.total - start))
     const [head, tail] = envelope(count)
-    const body = Buffer.concat([Buffer.from(head, 'latin1'), data, Buffer.from(tail, 'latin1')])
+    const body = this.shared.write((out) => {
+      out.latin1(head)
+      this.jobs.writePage(out, start, count)
+      out.latin1(tail)
+    })
     if (cacheable) this.shared.pages.set(key, body)
     return body
   }

@@ -110,27 +110,27 @@ export class JobStore {
   }
 
   /** The JSON array of the `count` jobs from position `start` (0-based) as ASCII bytes, made without
-   *  making any other job. Each row is written into one growing buffer as it is made, which costs a
-   *  third of joining 25,000 strings (json_encode escapes all non-ASCII, so latin1 is exact). */
+   *  making any other job: a copy of the exact size. */
   pageBytes(start: number, count: number): Buffer {
-    // Rows average about 470 bytes; the buffer grows if a page runs over.
-    let buf = Buffer.allocUnsafe(Math.max(64, Math.min(count * 520, 64 * 1024 * 1024)))
-    let at = 0
-    buf[at++] = 0x5b // [
+    const out = new ByteWriter(Math.min(count * 520 + 2, 64 * 1024 * 1024))
+    this.writePage(out, start, count)
+    return out.copy()
+  }
+
+  /** Writes the same array at the end of `out`. Each row is written as it is made, which costs a
+   *  third of joining 25,000 strings (json_encode escapes all non-ASCII, so latin1 is exact). */
+  writePage(out: ByteWriter, start: number, count: number): void {
+    // Rows average about 470 bytes; the writer grows if a page runs over.
+    out.expect(Math.min(count * 520 + 2, 64 * 1024 * 1024))
+    out.byte(0x5b) // [
+    let first = true
     this.forEachId(start, count, (id) => {
       const record = this.#records.get(id)
-      const row = record ? record.json : jobJson(this.pools, id)
-      if (at + row.length + 2 > buf.length) {
-        const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, at + row.length + 2))
-        buf.copy(bigger, 0, 0, at)
-        buf = bigger
-      }
-      if (at > 1) buf[at++] = 0x2c // ,
-      at += buf.write(row, at, 'latin1')
+      if (!first) out.byte(0x2c) // ,
+      first = false
+      out.latin1(record ? record.json : jobJson(this.pools, id))
     })
-    buf[at++] = 0x5d // ]
-    // A copy of the exact size, so a cached page does not hold the slack.
-    return Buffer.from(buf.subarray(0, at))
+    out.byte(0x5d) // ]
   }
 
   /** The same as a string, for tests and small lists. */
@@ -332,6 +332,76 @@ function lowerBound(sorted: number[], value: number): number {
     else hi = mid
   }
   return lo
+}
+
+const MIB = 1024 * 1024
+
+/** Bytes appended to one buffer that grows by doubling. A page is written here and copied out once at
+ *  its exact size, so the only large allocation a cold page leaves is the page itself (large
+ *  short-lived buffers leave the malloc heap fragmented, and RSS grows with every page). */
+export class ByteWriter {
+  #buf: Buffer
+  #at = 0
+
+  constructor(capacity = 64 * 1024) {
+    this.#buf = Buffer.allocUnsafeSlow(Math.max(64, capacity))
+  }
+
+  get length(): number {
+    return this.#at
+  }
+
+  get capacity(): number {
+    return this.#buf.byteLength
+  }
+
+  /** Empties it, keeping the buffer. */
+  reset(): void {
+    this.#at = 0
+  }
+
+  /** Makes room for about `n` more bytes, with 64 KiB to spare (so the next page, whose head may be a
+   *  byte longer, fits too), without doubling. */
+  expect(n: number): void {
+    if (this.#at + n > this.#buf.byteLength) this.#grow(this.#at + n + 64 * 1024)
+  }
+
+  /** Makes room for `n` more bytes. */
+  reserve(n: number): void {
+    if (this.#at + n > this.#buf.byteLength) this.#grow(Math.max(this.#buf.byteLength * 2, this.#at + n))
+  }
+
+  #grow(capacity: number): void {
+    const bigger = Buffer.allocUnsafeSlow(capacity)
+    this.#buf.copy(bigger, 0, 0, this.#at)
+    this.#buf = bigger
+  }
+
+  byte(b: number): void {
+    if (this.#at === this.#buf.byteLength) this.reserve(1)
+    this.#buf[this.#at++] = b
+  }
+
+  /** A string of code points below 256, a byte each. */
+  latin1(text: string): void {
+    this.reserve(text.length)
+    this.#at += this.#buf.write(text, this.#at, 'latin1')
+  }
+
+  /** What was written, as a view of the buffer: copy it before the next reset. */
+  bytes(): Buffer {
+    return this.#buf.subarray(0, this.#at)
+  }
+
+  /** A copy of what was written, in memory of its own (never a slice of a pool, which would pin the
+   *  pool). Past 1 MiB the memory is rounded up to whole MiB, so a page freed from the cache leaves a
+   *  hole the next page of about its size fills, rather than fragmenting the malloc heap. */
+  copy(): Buffer {
+    const size = this.#at <= MIB ? this.#at : Math.ceil(this.#at / MIB) * MIB
+    const out = Buffer.allocUnsafeSlow(size)
+    this.#buf.copy(out, 0, 0, this.#at)
+    return size === this.#at ? out : out.subarray(0, this.#at)
+  }
 }
 
 export interface JobStoreSnapshot {
