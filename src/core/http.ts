@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import type { IncomingMessage } from 'node:http'
 import { SESSION_ID } from './session.js'
 
 /** A request body may be at most this big; past it, 413. */
@@ -71,21 +72,55 @@ export class BodyTooLarge extends Error {}
  *  partner's own json()/parseBody() read the same bytes. */
 export async function readBody(c: Context): Promise<Uint8Array> {
   const method = c.req.method
-  if (method === 'GET' || method === 'HEAD' || !c.req.raw.body) return new Uint8Array(0)
+  if (method === 'GET' || method === 'HEAD') return new Uint8Array(0)
   const declared = Number(c.req.header('content-length'))
   if (declared > BODY_LIMIT) throw new BodyTooLarge(`the body is ${declared} bytes; the limit is ${BODY_LIMIT} (1 MiB)`)
+  // On a socket, read Node's own stream: asking the web Request for its body makes the adapter build
+  // a whole fetch Request (abort signal, web stream) for every POST, which cost more than the rest.
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
   const chunks: Uint8Array[] = []
   let size = 0
-  const reader = c.req.raw.body.getReader()
-  for (;;) {
-    const { done, value } = await reader.read()
-    if (done) break
-    size += value.byteLength
-    if (size > BODY_LIMIT) {
+  const take = (chunk: Uint8Array) => {
+    size += chunk.byteLength
+    if (size > BODY_LIMIT) throw new BodyTooLarge(`the body is over ${BODY_LIMIT} bytes (1 MiB), the limit`)
+    chunks.push(chunk)
+  }
+  if (incoming && typeof incoming.on === 'function' && !incoming.readableEnded) {
+    // Listeners rather than for-await: leaving a for-await early destroys the socket, and the 413
+    // must still be sent on it.
+    await new Promise<void>((resolve, reject) => {
+      const done = (error?: unknown) => {
+        incoming.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose)
+        if (error) {
+          incoming.pause()
+          reject(error)
+        } else resolve()
+      }
+      const onData = (chunk: Uint8Array) => {
+        try {
+          take(chunk)
+        } catch (error) {
+          done(error)
+        }
+      }
+      const onEnd = () => done()
+      const onClose = () => done(new Error('the client closed the connection before sending the whole body'))
+      incoming.on('data', onData).on('end', onEnd).on('error', done).on('close', onClose)
+    })
+  } else {
+    const stream = c.req.raw.body
+    if (!stream) return new Uint8Array(0)
+    const reader = stream.getReader()
+    try {
+      for (;;) {
+        const { done, value } = await reader.read()
+        if (done) break
+        take(value)
+      }
+    } catch (error) {
       await reader.cancel().catch(() => undefined)
-      throw new BodyTooLarge(`the body is over ${BODY_LIMIT} bytes (1 MiB), the limit`)
+      throw error
     }
-    chunks.push(value)
   }
   const body = chunks.length === 1 ? chunks[0]! : concat(chunks, size)
   const buffer = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer
