@@ -57,6 +57,12 @@ export class InboundEntry implements JournalEntry {
     else this.#responseBody = body
   }
 
+  /** What the entry holds in bodies, in bytes, for the journal's memory bound. */
+  get keptBytes(): number {
+    const res = this.#responseBody
+    return (this.#requestBody?.byteLength ?? 0) + (typeof res === 'string' ? res.length : (res?.byteLength ?? 0))
+  }
+
   get url(): string {
     return this.#view('url', () => redactUrl(this.rawUrl))
   }

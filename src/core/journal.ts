@@ -49,12 +49,20 @@ export interface JournalQuery {
 /** Keeps the newest `capacity` entries in a ring, so an endless test run costs bounded memory. */
 export class Journal {
   #ring: (JournalEntry | undefined)[]
+  /** What each slot's entry keeps in bodies, in bytes (roughly), so the ring is bounded in memory
+   *  too: 10,000 entries of 64 KiB bodies would otherwise be 640 MB for one session. */
+  #weights: number[]
+  #bytes = 0
   #next = 0
   #count = 0
   #seq = 0
 
-  constructor(readonly capacity = 10_000) {
+  constructor(
+    readonly capacity = 10_000,
+    readonly maxBytes = 32 * 1024 * 1024,
+  ) {
     this.#ring = new Array(Math.max(1, capacity))
+    this.#weights = new Array(Math.max(1, capacity)).fill(0)
   }
 
   nextId(): number {
@@ -62,10 +70,28 @@ export class Journal {
   }
 
   add(entry: JournalEntry): JournalEntry {
+    const len = this.#ring.length
+    if (this.#count === len) this.#bytes -= this.#weights[this.#next]!
+    const weight = weightOf(entry)
     this.#ring[this.#next] = entry
-    this.#next = (this.#next + 1) % this.#ring.length
-    this.#count = Math.min(this.#count + 1, this.#ring.length)
+    this.#weights[this.#next] = weight
+    this.#bytes += weight
+    this.#next = (this.#next + 1) % len
+    this.#count = Math.min(this.#count + 1, len)
+    // Past the byte bound the oldest go first; the newest entry always stays.
+    while (this.#bytes > this.maxBytes && this.#count > 1) {
+      const oldest = (this.#next - this.#count + len) % len
+      this.#bytes -= this.#weights[oldest]!
+      this.#weights[oldest] = 0
+      this.#ring[oldest] = undefined
+      this.#count--
+    }
     return entry
+  }
+
+  /** Roughly what the kept entries hold in bodies, in bytes. */
+  get bytes(): number {
+    return this.#bytes
   }
 
   get size(): number {
@@ -83,6 +109,8 @@ export class Journal {
   }
 
   clear(): void {
+    this.#weights.fill(0)
+    this.#bytes = 0
     this.#ring = new Array(this.#ring.length)
     this.#next = 0
     this.#count = 0
@@ -116,4 +144,12 @@ function matcher(q: JournalQuery): (e: JournalEntry) => boolean {
 function statusMatches(status: number, pattern: string): boolean {
   if (/^[1-5]xx$/.test(pattern)) return Math.floor(status / 100) === Number(pattern[0])
   return String(status) === pattern
+}
+
+/** An entry's bodies, in bytes (roughly), plus a little for the rest of it. Inbound entries know what
+ *  they kept without decoding it; others (Apna's outbound attempts) carry their bodies as text. */
+function weightOf(entry: JournalEntry): number {
+  const kept = (entry as { keptBytes?: unknown }).keptBytes
+  if (typeof kept === 'number') return 512 + kept
+  return 512 + (entry.body?.length ?? 0) + (entry.responseBody?.length ?? 0)
 }

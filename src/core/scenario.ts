@@ -81,6 +81,12 @@ export function scenarioSchema(partners: readonly AnyPartner[]) {
         .strictObject({
           sessions: z.number().int().positive().default(1_000).meta({ description: 'Live sessions; the least recently used is evicted' }),
           journal: z.number().int().positive().default(10_000).meta({ description: 'Journal entries kept per session' }),
+          journalBytes: z
+            .number()
+            .int()
+            .positive()
+            .default(32 * 1024 * 1024)
+            .meta({ description: 'Bytes of request and response bodies the journal keeps per session (oldest entries go first); default 32 MiB' }),
         })
         .prefault({}),
     })

@@ -128,7 +128,7 @@ export class Session {
     // taken) passes for the session too, as it would have.
     const start = snap.clock.frozen || snap.clock.realAt === undefined ? now : now + (this.deps.real.now() - Date.parse(snap.clock.realAt))
     const clock = this.#makeClock(start, snap.clock.frozen)
-    const journal = new Journal(scenario.limits.journal)
+    const journal = new Journal(scenario.limits.journal, scenario.limits.journalBytes)
     const states = new Map<string, unknown>()
     const contexts = new Map<string, PartnerContext>()
     let current = ''
@@ -231,7 +231,7 @@ export class Session {
     const start = scenario.clock.start !== undefined ? Date.parse(scenario.clock.start) : undefined
     this.clock = this.#makeClock(start, scenario.clock.frozen)
     this.random = new Random(seedOf(scenario.seed, 'faults'))
-    this.journal = new Journal(scenario.limits.journal)
+    this.journal = new Journal(scenario.limits.journal, scenario.limits.journalBytes)
     this.faults = new FaultSet(scenario.faults)
     this.#states = new Map()
     this.#contexts = new Map()

@@ -20,6 +20,18 @@ describe('journal', () => {
     expect(journal.list()).toEqual([])
   })
 
+  it('is bounded in bytes too: past the bound the oldest entries go, the newest always stays', () => {
+    const journal = new Journal(100, 10_000)
+    for (let i = 1; i <= 10; i++) journal.add(entry(i, { body: 'x'.repeat(2_000) }))
+    // Each weighs 2,000 + 512: three fit in 10,000 bytes.
+    expect(journal.list().map((e) => e.id)).toEqual([8, 9, 10])
+    expect(journal.bytes).toBeLessThanOrEqual(10_000)
+    journal.add(entry(11, { body: 'y'.repeat(50_000) }))
+    expect(journal.list().map((e) => e.id)).toEqual([11])
+    journal.clear()
+    expect(journal.bytes).toBe(0)
+  })
+
   it('filters by partner, method, path glob, status or class, refusal, and limit', () => {
     const journal = new Journal()
     journal.add(entry(1, { status: 200 }))
