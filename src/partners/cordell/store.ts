@@ -81,10 +81,10 @@ export interface CachedDownload {
 }
 
 /** Download results kept per session (a few methods × datasets × delta marks in use), and the most
- *  body text they may hold together (UTF-16 code units: about 16-32 MB); a body that would pass it is sent
- *  but not kept. */
+ *  body text they may hold together (about 4 MB: sessions are many, and a big full download is cheap to
+ *  make again next to holding it in every session); a body that would pass it is sent but not kept. */
 const DOWNLOADS_KEPT = 16
-const DOWNLOAD_CHARS_KEPT = 16 * 1024 * 1024
+const DOWNLOAD_CHARS_KEPT = 4 * 1024 * 1024
 
 const KEY: Record<Table, string> = {
   datasets: 'DATASETID', categories: 'CATEGORYID', entries: 'ENTRYID', items: 'ITEMID', ingredients: 'ID', prices: 'PRICESUMMARYID',
