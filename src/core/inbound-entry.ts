@@ -44,7 +44,7 @@ export class InboundEntry implements JournalEntry {
   keepRequestBody(body: Uint8Array): void {
     if (body.byteLength === 0) return
     this.bodyTruncated = body.byteLength > BODY_CAP
-    this.#requestBody = body.byteLength > BODY_CAP ? body.slice(0, BODY_CAP) : body
+    this.#requestBody = own(body.byteLength > BODY_CAP ? body.subarray(0, BODY_CAP) : body)
   }
 
   /** What the response was; a body over BODY_CAP is cut and copied (a slice would pin a 10 MB page). */
@@ -53,7 +53,7 @@ export class InboundEntry implements JournalEntry {
     this.#responseHeaders = headers
     this.responseSize = size
     if (typeof body === 'string') this.#responseBody = body.length > BODY_CAP ? Buffer.from(body.slice(0, BODY_CAP)) : body
-    else if (body instanceof Uint8Array) this.#responseBody = body.byteLength > BODY_CAP || body.buffer.byteLength > 4 * BODY_CAP ? Buffer.from(body.subarray(0, BODY_CAP)) : body
+    else if (body instanceof Uint8Array) this.#responseBody = own(body.byteLength > BODY_CAP ? body.subarray(0, BODY_CAP) : body)
     else this.#responseBody = body
   }
 
@@ -145,6 +145,13 @@ export class InboundEntry implements JournalEntry {
     if (!views.has(name)) views.set(name, make())
     return views.get(name) as T
   }
+}
+
+/** A view that does not keep a larger buffer alive: socket reads and cached pages are slices of big
+ *  allocations, and a journal of 10,000 entries must not pin 10,000 of those. */
+function own(view: Uint8Array): Uint8Array {
+  // new Uint8Array(view) copies; a Buffer's slice() would not.
+  return view.buffer.byteLength > view.byteLength + 1024 ? new Uint8Array(view) : view
 }
 
 function entriesOf(headers: RawHeaders | IncomingHttpHeaders): [string, string][] {

@@ -85,8 +85,8 @@ export function scenarioSchema(partners: readonly AnyPartner[]) {
             .number()
             .int()
             .positive()
-            .default(32 * 1024 * 1024)
-            .meta({ description: 'Bytes of request and response bodies the journal keeps per session (oldest entries go first); default 32 MiB' }),
+            .default(16 * 1024 * 1024)
+            .meta({ description: 'Bytes of request and response bodies the journal keeps per session (oldest entries go first); default 16 MiB' }),
         })
         .prefault({}),
     })
