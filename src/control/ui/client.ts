@@ -5,6 +5,8 @@
  *  Safety: everything that came from a request (journal bodies, headers, names, scenario text) is put
  *  on the page as text nodes through `h()`; nothing is ever assigned to innerHTML. */
 
+import type { JournalEntry } from '../../core/journal.js'
+
 interface ClockView {
   now: string
   epochMs: number
@@ -21,28 +23,8 @@ interface StateView {
   partners: Record<string, { title: string; summary?: unknown }>
 }
 
-interface Entry {
-  id: number
-  direction: 'inbound' | 'outbound'
-  partner: string
-  method: string
-  path: string
-  url: string
-  query: Record<string, string | string[]>
-  headers: Record<string, string>
-  body: string
-  bodyTruncated: boolean
-  status: number
-  responseHeaders: Record<string, string>
-  responseBody: string
-  responseSize: number | null
-  durationMs: number
-  at: string
-  realAt: string
-  fault: string | null
-  refusal: string | null
-  error: string | null
-}
+/** A journal entry as GET /__sandbox/requests and the event stream send it. */
+type Entry = JournalEntry
 
 interface Fault {
   id: string
