@@ -27,7 +27,7 @@ export function methodNotAllowed(c: Context, allow: string): Response {
 }
 
 export function notFound(c: Context): Response {
-  refuse(c, `no DAS route ${c.req.method} ${c.req.path}: see docs/partners/das.md`)
+  refuse(c, `no DAS route ${c.req.method} ${c.req.path}: see the DAS section of the README`)
   return json({ Message: `No HTTP resource was found that matches the request URI '${c.req.url}'.` }, 404)
 }
 
