@@ -1,36 +1,12 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { cliSpawner } from './support/cli.js'
 
-const ROOT = join(import.meta.dirname, '..')
-const children: ChildProcess[] = []
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
-})
-
-function cli(args: string[], env: Record<string, string> = {}) {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '', HOST: '', SANDBOX_SCENARIO: '', SANDBOX_SEED: '', SANDBOX_ADMIN_TOKEN: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let stdout = ''
-  let stderr = ''
-  child.stdout!.on('data', (d: Buffer) => (stdout += d))
-  child.stderr!.on('data', (d: Buffer) => (stderr += d))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const waitFor = async (pattern: RegExp) => {
-    for (let i = 0; i < 300 && !pattern.test(stdout); i++) {
-      if (child.exitCode !== null) break
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    return pattern.exec(stdout)
-  }
-  return { child, exited, waitFor, out: () => stdout, err: () => stderr }
-}
+const spawner = cliSpawner()
+afterEach(() => spawner.killAll())
+const cli = (args: string[], env: Record<string, string> = {}) => spawner.run(args, env)
 
 function scenarioFile(name: string, text: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'cli-'))

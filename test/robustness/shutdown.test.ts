@@ -1,39 +1,13 @@
-import { spawn, type ChildProcess } from 'node:child_process'
 import { request } from 'node:http'
-import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { cliSpawner } from '../support/cli.js'
 
 /** SIGTERM under load: the CLI stops taking new connections, lets every request in flight finish with
  *  its normal answer, then exits 0. */
 
-const ROOT = join(import.meta.dirname, '../..')
-const children: ChildProcess[] = []
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
-})
-
-function cli() {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--port', '0'], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '', HOST: '', SANDBOX_SCENARIO: '', SANDBOX_SEED: '', SANDBOX_ADMIN_TOKEN: '', SANDBOX_STATE_DIR: '' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let stdout = ''
-  let stderr = ''
-  child.stdout!.on('data', (d: Buffer) => (stdout += d))
-  child.stderr!.on('data', (d: Buffer) => (stderr += d))
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)))
-  const base = async () => {
-    for (let i = 0; i < 600 && child.exitCode === null; i++) {
-      const m = /control API\s+(http:\/\/127\.0\.0\.1:\d+)\/__sandbox/.exec(stdout)
-      if (m) return m[1]!
-      await new Promise((r) => setTimeout(r, 50))
-    }
-    throw new Error(`the CLI did not start: ${stderr}`)
-  }
-  return { child, exited, base, out: () => stdout, err: () => stderr }
-}
+const spawner = cliSpawner()
+afterEach(() => spawner.killAll())
+const cli = () => spawner.run(['--port', '0'])
 
 describe('SIGTERM under load', () => {
   it('every request in flight completes with its normal status, then the process exits 0', async () => {

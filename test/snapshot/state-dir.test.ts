@@ -1,30 +1,20 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import type { ChildProcess } from 'node:child_process'
 import { mkdtempSync, readdirSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
+import { cliSpawner } from '../support/cli.js'
 
-const ROOT = join(import.meta.dirname, '..', '..')
-const children: ChildProcess[] = []
-afterEach(() => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL')
-})
+const spawner = cliSpawner()
+afterEach(() => spawner.killAll())
 
 /** The CLI on a free port with `--state-dir dir`; resolves with its base URL once it is ready. */
 async function start(dir: string, env: Record<string, string> = {}): Promise<{ child: ChildProcess; base: string; out: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', '--port', '0', ...(env.SANDBOX_STATE_DIR ? [] : ['--state-dir', dir])], {
-    cwd: ROOT,
-    env: { ...process.env, PORT: '', HOST: '', SANDBOX_SCENARIO: '', SANDBOX_SEED: '', SANDBOX_ADMIN_TOKEN: '', SANDBOX_STATE_DIR: '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  })
-  children.push(child)
-  let out = ''
-  child.stdout!.on('data', (d: Buffer) => (out += d))
-  child.stderr!.on('data', (d: Buffer) => (out += d))
-  for (let i = 0; i < 400 && !/Ready\./.test(out) && child.exitCode === null; i++) await new Promise((r) => setTimeout(r, 50))
-  const m = /control API\s+(http:\/\/127\.0\.0\.1:\d+)\/__sandbox/.exec(out)
-  expect(m, out).not.toBeNull()
-  return { child, base: m![1]!, out: () => out }
+  const run = spawner.run(['--port', '0', ...(env.SANDBOX_STATE_DIR ? [] : ['--state-dir', dir])], env)
+  await run.waitFor(/Ready\./)
+  const m = /control API\s+(http:\/\/127\.0\.0\.1:\d+)\/__sandbox/.exec(run.out())
+  expect(m, run.all()).not.toBeNull()
+  return { child: run.child, base: m![1]!, out: run.all }
 }
 
 const killed = (child: ChildProcess) => new Promise<void>((resolve) => (child.exitCode !== null ? resolve() : child.once('exit', () => resolve())))
