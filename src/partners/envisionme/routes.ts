@@ -1,4 +1,4 @@
-import { Hono, type Context } from 'hono'
+import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { refuse, type PartnerEnv } from '../../core/partner.js'
 import { requiresToken } from './auth.js'
 import { billingRoutes } from './billing.js'
@@ -11,6 +11,21 @@ import { jobJson, termsJson } from './views.js'
 
 type Env = PartnerEnv<EnvisionmeStore>
 
+/** Sends the answer made before for this key and data version, if there is one; else goes on to
+ *  validate and answer. */
+function answered(
+  cache: (store: EnvisionmeStore) => EnvisionmeStore['jobAnswers'],
+  key: (c: Context<Env>) => string,
+  version: (store: EnvisionmeStore) => number,
+): MiddlewareHandler<Env> {
+  return async (c, next) => {
+    const store = c.get('state')
+    const hit = cache(store).get(key(c), version(store))
+    if (hit !== undefined) return jsonText(c, hit)
+    await next()
+  }
+}
+
 /** The envisionme.co.za API of seed 001: OAuth and its Login Dialog, jobs, terms, billing. */
 export function envisionmeRoutes(): Hono<Env> {
   const app = new Hono<Env>()
@@ -21,11 +36,7 @@ export function envisionmeRoutes(): Hono<Env> {
   app.get(
     '/job',
     requiresToken(),
-    async (c, next) => {
-      const hit = c.var.state.jobAnswers.get(jobListKey(c), c.var.state.jobs.version)
-      if (hit !== undefined) return jsonText(c, hit)
-      await next()
-    },
+    answered((store) => store.jobAnswers, jobListKey, (store) => store.jobs.version),
     validate('query', jobListQuery),
     (c) => {
       const store = c.var.state
@@ -40,11 +51,7 @@ export function envisionmeRoutes(): Hono<Env> {
   app.get(
     '/jobs/:nid',
     requiresToken(),
-    async (c, next) => {
-      const hit = c.var.state.jobAnswers.get(jobKey(c), c.var.state.jobs.version)
-      if (hit !== undefined) return jsonText(c, hit)
-      await next()
-    },
+    answered((store) => store.jobAnswers, jobKey, (store) => store.jobs.version),
     validate('param', jobParam),
     (c) => {
       const store = c.var.state
@@ -60,11 +67,8 @@ export function envisionmeRoutes(): Hono<Env> {
   app.get(
     '/term',
     requiresToken(),
-    async (c, next) => {
-      const hit = c.var.state.termAnswers.get(rawQuery(c), 0)
-      if (hit !== undefined) return jsonText(c, hit)
-      await next()
-    },
+    // The vocabulary never changes within a session: one version.
+    answered((store) => store.termAnswers, rawQuery, () => 0),
     validate('query', termQuery),
     (c) => {
       const q = c.req.valid('query')
