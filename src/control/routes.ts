@@ -3,7 +3,7 @@ import type { HttpBindings } from '@hono/node-server'
 import { streamSSE } from 'hono/streaming'
 import { timingSafeEqual } from 'node:crypto'
 import { stringify as toYaml } from 'yaml'
-import { BodyTooLarge, chooseSession, originOf, readBody } from '../core/http.js'
+import { BodyIncomplete, BodyTooLarge, chooseSession, originOf, readBody } from '../core/http.js'
 import type { AnyPartner, ControlEnv } from '../core/partner.js'
 import { ScenarioError, type Scenario } from '../core/scenario.js'
 import type { Session, SessionRegistry } from '../core/session.js'
@@ -346,6 +346,7 @@ async function bodyText(c: Context): Promise<string> {
     return new TextDecoder().decode(await readBody(c))
   } catch (error) {
     if (error instanceof BodyTooLarge) throw controlError(413, 'too_large', error.message)
+    if (error instanceof BodyIncomplete) throw controlError(400, 'incomplete_body', error.message)
     throw error
   }
 }

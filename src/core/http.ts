@@ -68,6 +68,9 @@ function decodeOr(text: string): string {
 
 export class BodyTooLarge extends Error {}
 
+/** The client stopped sending before its body was whole (it hung up mid-upload). */
+export class BodyIncomplete extends Error {}
+
 /** Reads the request body once, at most BODY_LIMIT bytes, and leaves it in Hono's cache so the
  *  partner's own json()/parseBody() read the same bytes. */
 export async function readBody(c: Context): Promise<Uint8Array> {
@@ -90,7 +93,7 @@ export async function readBody(c: Context): Promise<Uint8Array> {
     // must still be sent on it.
     await new Promise<void>((resolve, reject) => {
       const done = (error?: unknown) => {
-        incoming.off('data', onData).off('end', onEnd).off('error', done).off('close', onClose)
+        incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose).off('aborted', onClose)
         if (error) {
           incoming.pause()
           reject(error)
@@ -104,8 +107,10 @@ export async function readBody(c: Context): Promise<Uint8Array> {
         }
       }
       const onEnd = () => done()
-      const onClose = () => done(new Error('the client closed the connection before sending the whole body'))
-      incoming.on('data', onData).on('end', onEnd).on('error', done).on('close', onClose)
+      const onClose = () => done(new BodyIncomplete('the client closed the connection before sending the whole body'))
+      // A socket reset mid-body arrives as 'aborted' or an 'error' on the request: the same hang-up.
+      const onError = () => onClose()
+      incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose).on('aborted', onClose)
     })
   } else {
     const stream = c.req.raw.body

@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { BodyTooLarge, chooseSession, readBody, splitUrl } from './http.js'
+import { BodyIncomplete, BodyTooLarge, chooseSession, readBody, splitUrl } from './http.js'
 import { InboundEntry, type RawHeaders } from './inbound-entry.js'
 import type { AnyPartner, PartnerEnv } from './partner.js'
 import type { RealTime } from './real-time.js'
@@ -61,6 +61,12 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
     try {
       entry.keepRequestBody(await readBody(c))
     } catch (error) {
+      if (error instanceof BodyIncomplete) {
+        // Nobody is left to read an answer; the journal still says what happened, as a 400.
+        c.set('refusal', error.message)
+        c.res = c.json({ error: `Bad Request: ${error.message}` }, 400, { connection: 'close' })
+        return record(c, entry, session, started, undefined, (cacheKey ??= findCacheKey()))
+      }
       if (!(error instanceof BodyTooLarge)) throw error
       c.set('refusal', error.message)
       // The rest of the body is still on its way: close the connection rather than read it.

@@ -232,6 +232,22 @@ describe('limits and failures', () => {
     expect(control.json.error.code).toBe('too_large')
   })
 
+  it('journals a client that hangs up mid-body as a 400, not a sandbox failure', async () => {
+    const { connect } = await import('node:net')
+    const port = Number(new URL(sb.url).port)
+    await new Promise<void>((resolve) => {
+      const socket = connect(port, '127.0.0.1', () => {
+        socket.write('POST /echo/items HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Sandbox-Session: hang-up\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"name":')
+        setTimeout(() => socket.destroy(), 100)
+      })
+      socket.on('close', () => resolve())
+      socket.on('error', () => undefined)
+    })
+    for (let i = 0; i < 50 && sb.session('hang-up').journal.size === 0; i++) await new Promise((r) => setTimeout(r, 20))
+    const [entry] = sb.session('hang-up').journal.list()
+    expect(entry).toMatchObject({ status: 400, error: null, refusal: expect.stringMatching(/closed the connection before sending the whole body/) })
+  })
+
   it('turns an unexpected error into a logged 500 with a request id, and keeps serving', async () => {
     const r = await call('GET', '/echo/boom', undefined, S('boom'))
     expect(r.status).toBe(500)
