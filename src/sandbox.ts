@@ -103,12 +103,14 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
       return c.json(body, error.status)
     }
     const requestId = (c.get('requestId' as never) as string | undefined) ?? nextRequestId()
+    // The partner pipeline journals the failure under the same id as the 500 says.
+    c.set('requestId' as never, requestId as never)
     log(`[${requestId}] ${c.req.method} ${c.req.path}: ${error.stack ?? error.message}`)
     return c.json({ error: { code: 'internal', message: 'the sandbox failed on this request; its log has the details', requestId } }, 500)
   }
 
   const mount = (app: Hono<{ Bindings: HttpBindings }>, partner: AnyPartner, prefix: string) => {
-    const deps = { sessions, real, nextRequestId, ...(persist ? { persist } : {}) }
+    const deps = { sessions, real, ...(persist ? { persist } : {}) }
     app.use(prefix === '' ? '*' : `${prefix}/*`, partnerPipeline(partner, prefix, deps) as never)
     if (prefix !== '') app.use(prefix, partnerPipeline(partner, prefix, deps) as never)
     app.route(prefix === '' ? '/' : prefix, partner.routes() as never)

@@ -84,12 +84,12 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
     await next()
     const method = c.req.method
     // A session this call deleted is not saved again (its file is gone with it).
-    if (deps.stateDir && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && !c.var.session.disposed) await deps.stateDir.save(c.var.session)
+    if (deps.stateDir && method !== 'GET' && method !== 'HEAD' && method !== 'OPTIONS' && !c.get('session').disposed) await deps.stateDir.save(c.get('session'))
   })
 
 
   app.get('/scenario', validate('query', sessionQuery), (c) => {
-    const scenario = c.var.session.scenario
+    const scenario = c.get('session').scenario
     if (/yaml/.test(c.req.header('accept') ?? '')) return c.body(toYaml(scenario), 200, { 'content-type': 'application/yaml; charset=utf-8' })
     return c.json(scenario)
   })
@@ -109,20 +109,20 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
       for (const session of deps.sessions.list()) session.reset(scenario)
       if (deps.stateDir) await Promise.all(deps.sessions.list().map((s) => deps.stateDir!.save(s)))
     } else {
-      c.var.session.reset(scenario)
+      c.get('session').reset(scenario)
     }
-    return c.json({ scenario: scenario.name, session: c.var.session.id, applied: c.req.valid('query').apply })
+    return c.json({ scenario: scenario.name, session: c.get('session').id, applied: c.req.valid('query').apply })
   })
 
   app.post('/reset', validate('query', sessionQuery), (c) => {
-    c.var.session.reset()
-    return c.json({ session: c.var.session.id, scenario: c.var.session.scenario.name, clock: clockJson(c.var.session) })
+    c.get('session').reset()
+    return c.json({ session: c.get('session').id, scenario: c.get('session').scenario.name, clock: clockJson(c.get('session')) })
   })
 
-  app.get('/clock', validate('query', sessionQuery), (c) => c.json(clockJson(c.var.session)))
+  app.get('/clock', validate('query', sessionQuery), (c) => c.json(clockJson(c.get('session'))))
 
   app.post('/clock', validate('query', sessionQuery), validate('json', clockInput), async (c) => {
-    const { clock } = c.var.session
+    const { clock } = c.get('session')
     const input = c.req.valid('json')
     // Checked before anything moves: past year 9999 every ISO-8601 time the session writes (journal,
     // tokens, dates) would be six-digit or, past Date's range, throw on every request.
@@ -133,14 +133,14 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
     if (input.frozen !== undefined) clock.freeze(input.frozen)
     if (input.set !== undefined) await clock.set(Date.parse(input.set))
     if (input.advance !== undefined) await clock.advance(input.advance)
-    const view = clockJson(c.var.session)
-    c.var.session.events.emit('clock', view)
+    const view = clockJson(c.get('session'))
+    c.get('session').events.emit('clock', view)
     return c.json(view)
   })
 
-  app.get('/timeline', validate('query', sessionQuery), (c) => c.json({ steps: c.var.session.timeline }))
+  app.get('/timeline', validate('query', sessionQuery), (c) => c.json({ steps: c.get('session').timeline }))
 
-  app.get('/snapshot', validate('query', sessionQuery), (c) => c.json(c.var.session.snapshot()))
+  app.get('/snapshot', validate('query', sessionQuery), (c) => c.json(c.get('session').snapshot()))
 
   app.put('/snapshot', validate('query', sessionQuery), async (c) => {
     let input: unknown
@@ -151,17 +151,17 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
       throw error
     }
     try {
-      c.var.session.restore(input)
+      c.get('session').restore(input)
     } catch (error) {
       if (error instanceof SnapshotError) throw controlError(400, 'invalid_snapshot', error.message, error.problems)
       throw error
     }
-    const session = c.var.session
+    const session = c.get('session')
     return c.json({ session: session.id, scenario: session.scenario.name, clock: clockJson(session) })
   })
 
   app.get('/state', validate('query', sessionQuery), (c) => {
-    const session = c.var.session
+    const session = c.get('session')
     return c.json({
       session: session.id,
       scenario: session.scenario.name,
@@ -176,39 +176,39 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
 
   app.get('/requests', validate('query', requestsQuery), (c) => {
     const { session: _, ...query } = c.req.valid('query')
-    const requests = c.var.session.journal.list(query)
+    const requests = c.get('session').journal.list(query)
     return c.json({ requests, total: requests.length })
   })
 
   app.get('/requests/:id{[0-9]+}', (c) => {
-    const entry = c.var.session.journal.get(Number(c.req.param('id')))
-    if (!entry) throw controlError(404, 'not_found', `no request ${c.req.param('id')} in session ${c.var.session.id}'s journal`)
+    const entry = c.get('session').journal.get(Number(c.req.param('id')))
+    if (!entry) throw controlError(404, 'not_found', `no request ${c.req.param('id')} in session ${c.get('session').id}'s journal`)
     return c.json(entry)
   })
 
   app.delete('/requests', (c) => {
-    const deleted = c.var.session.journal.size
-    c.var.session.journal.clear()
+    const deleted = c.get('session').journal.size
+    c.get('session').journal.clear()
     return c.json({ deleted })
   })
 
   const faultInput = faultRuleSchema(deps.partners.map((p) => p.name))
-  app.get('/faults', (c) => c.json({ faults: c.var.session.faults.list() }))
+  app.get('/faults', (c) => c.json({ faults: c.get('session').faults.list() }))
   app.post('/faults', validate('json', faultInput), (c) => {
     try {
-      return c.json({ fault: c.var.session.faults.add(c.req.valid('json')) }, 201)
+      return c.json({ fault: c.get('session').faults.add(c.req.valid('json')) }, 201)
     } catch (error) {
       throw controlError(409, 'conflict', (error as Error).message)
     }
   })
   app.delete('/faults', (c) => {
-    const deleted = c.var.session.faults.size
-    c.var.session.faults.clear()
+    const deleted = c.get('session').faults.size
+    c.get('session').faults.clear()
     return c.json({ deleted })
   })
   app.delete('/faults/:id', (c) => {
-    if (!c.var.session.faults.remove(c.req.param('id'))) {
-      throw controlError(404, 'not_found', `no fault "${c.req.param('id')}" in session ${c.var.session.id}`)
+    if (!c.get('session').faults.remove(c.req.param('id'))) {
+      throw controlError(404, 'not_found', `no fault "${c.req.param('id')}" in session ${c.get('session').id}`)
     }
     return c.json({ deleted: 1 })
   })
@@ -236,7 +236,7 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
   })
 
   app.get('/events', validate('query', eventsQuery), (c) => {
-    const session = c.var.session
+    const session = c.get('session')
     return streamSSE(c, async (stream) => {
       const queue: { type: string; data: unknown }[] = []
       let wake: (() => void) | undefined
@@ -277,7 +277,7 @@ export function controlRoutes(deps: ControlDeps): Hono<Env> {
     const routes = partner.control()
     const sub = new Hono<ControlEnv<unknown>>()
     sub.use('*', async (c, next) => {
-      c.set('state', (c.var.session as Session).stateOf(partner))
+      c.set('state', (c.get('session') as Session).stateOf(partner))
       await next()
     })
     sub.route('/', routes)

@@ -17,6 +17,8 @@ export class EventBus {
   }
 
   emit(type: string, data: unknown): void {
+    // Every request emits: with nobody watching (the usual case) that costs nothing.
+    if (this.#listeners.size === 0) return
     for (const listener of this.#listeners) {
       try {
         listener({ type, data })

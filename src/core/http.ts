@@ -48,12 +48,26 @@ export interface SessionChoice {
 /** Which session a request addresses: header first, then the path prefix, then (control API only)
  *  `?session=`; `default` when none. Undefined when the id given is unusable. */
 export function chooseSession(c: Context, allowQuery: boolean, pathname?: string): SessionChoice | { invalid: string } {
-  const m = PREFIX.exec(pathname ?? splitUrl(c.req.url).pathname)
+  const path = pathname ?? splitUrl(c.req.url).pathname
+  const fromHeader = headerOf(c, SESSION_HEADER)
+  // The usual request names no session at all.
+  if (fromHeader === undefined && !path.startsWith('/__s/') && !allowQuery) return DEFAULT_SESSION
+  const m = PREFIX.exec(path)
   const prefix = m ? `/__s/${m[1]}` : ''
-  const fromHeader = c.req.header(SESSION_HEADER)
   const id = fromHeader ?? (m ? decodeOr(m[1]!) : undefined) ?? (allowQuery ? new URL(c.req.url).searchParams.get('session') ?? undefined : undefined) ?? 'default'
   if (!SESSION_ID.test(id)) return { invalid: id }
   return { id, prefix }
+}
+
+const DEFAULT_SESSION: SessionChoice = Object.freeze({ id: 'default', prefix: '' })
+
+/** A request header, from Node's own parsed headers when the request came over a socket: asking the web
+ *  Request validates the name and looks it up again on every call. */
+export function headerOf(c: Context, name: string): string | undefined {
+  const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
+  if (incoming?.headers === undefined) return c.req.header(name)
+  const value = incoming.headers[name]
+  return Array.isArray(value) ? value.join(', ') : value
 }
 
 /** `/__s/%ZZ/…` is bad percent-encoding: kept as written, so the id check refuses it (400), rather
@@ -68,6 +82,8 @@ function decodeOr(text: string): string {
 
 export class BodyTooLarge extends Error {}
 
+const EMPTY = new Uint8Array(0)
+
 /** The client stopped sending before its body was whole (it hung up mid-upload). */
 export class BodyIncomplete extends Error {}
 
@@ -75,8 +91,8 @@ export class BodyIncomplete extends Error {}
  *  partner's own json()/parseBody() read the same bytes. */
 export async function readBody(c: Context): Promise<Uint8Array> {
   const method = c.req.method
-  if (method === 'GET' || method === 'HEAD') return new Uint8Array(0)
-  const declared = Number(c.req.header('content-length'))
+  if (method === 'GET' || method === 'HEAD') return EMPTY
+  const declared = Number(headerOf(c, 'content-length'))
   if (declared > BODY_LIMIT) throw new BodyTooLarge(`the body is ${declared} bytes; the limit is ${BODY_LIMIT} (1 MiB)`)
   // On a socket, read Node's own stream: asking the web Request for its body makes the adapter build
   // a whole fetch Request (abort signal, web stream) for every POST, which cost more than the rest.

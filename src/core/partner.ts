@@ -29,7 +29,7 @@ export interface PartnerContext {
   memo<T>(owner: object, name: string, make: () => T): T
 }
 
-/** What every partner route sees in `c.var`. */
+/** What every partner route gets with `c.get()` (not `c.var`, which copies every variable on each read). */
 export interface PartnerVars<S> {
   state: S
   session: Session
@@ -51,7 +51,7 @@ export interface PartnerEnv<S> {
   Variables: PartnerVars<S>
 }
 
-/** What a partner's control routes (under `/__sandbox/<partner>`) see in `c.var`. */
+/** What a partner's control routes (under `/__sandbox/<partner>`) get with `c.get()`. */
 export interface ControlVars<S> {
   state: S
   session: Session
@@ -78,7 +78,7 @@ export interface PartnerDefinition<C = unknown, S = unknown> {
   /** This partner's piece of the scenario schema; every key has a default. */
   config: z.ZodType<C>
   createState(config: C, ctx: PartnerContext): S
-  /** Built once per sandbox; state arrives per request as `c.var.state`. Ends in `app.all('*', …)`,
+  /** Built once per sandbox; state arrives per request as `c.get('state')`. Ends in `app.all('*', …)`,
    *  because route() drops a sub-app's notFound (honojs/hono#3465). */
   routes(): Hono<PartnerEnv<S>>
   /** Partner calls of the control API, mounted at `/__sandbox/<name>`. */

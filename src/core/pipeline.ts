@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { IncomingMessage, ServerResponse } from 'node:http'
-import { BodyIncomplete, BodyTooLarge, chooseSession, readBody, splitUrl } from './http.js'
+import { BodyIncomplete, BodyTooLarge, chooseSession, headerOf, readBody, splitUrl } from './http.js'
 import { InboundEntry, type RawHeaders } from './inbound-entry.js'
 import type { AnyPartner, PartnerEnv } from './partner.js'
 import type { RealTime } from './real-time.js'
@@ -11,7 +11,6 @@ import type { Session, SessionRegistry } from './session.js'
 export interface PipelineDeps {
   sessions: SessionRegistry
   real: RealTime
-  nextRequestId(): string
   /** `--state-dir`: saves the session; awaited before the response goes out, so what a client is
    *  told is on disk. Undefined when the request changed nothing worth a write. */
   persist?(session: Session, partner: AnyPartner, method: string): Promise<void> | undefined
@@ -29,10 +28,10 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
   let cacheKey: symbol | null | undefined
   return async (c, next) => {
     const started = performance.now()
-    const requestId = deps.nextRequestId()
-    c.set('requestId', requestId)
+    // The request id is made only when something fails (onError sets it): most requests never need one.
     const rawUrl = c.req.url
     const { origin, pathname } = splitUrl(rawUrl)
+    const incoming = c.env?.incoming as IncomingMessage | undefined
     const choice = chooseSession(c, false, pathname)
     if ('invalid' in choice) {
       return c.json({ error: `"${choice.invalid}" is not a usable session id: use 1-128 letters, digits, or . _ ~ -` }, 400)
@@ -42,9 +41,8 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
     c.set('session', session)
     c.set('clock', session.clock)
     c.set('baseUrl', `${origin}${choice.prefix}${prefix}`)
-    // refusal and fault stay unset until something sets them: every c.var read copies every variable.
+    // refusal and fault stay unset until something sets them.
 
-    const incoming = c.env?.incoming as IncomingMessage | undefined
     const entry = new InboundEntry(
       session.journal.nextId(),
       session.id,
@@ -55,7 +53,7 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
       incoming?.headers ?? c.req.raw.headers,
       session.clock.now(),
       deps.real.now(),
-      c.req.header('content-type') ?? '',
+      headerOf(c, 'content-type') ?? '',
     )
 
     try {
@@ -96,8 +94,12 @@ interface Wire {
 
 /** Runs the first fault rule that matches, around or instead of the partner. */
 async function applyFaults(c: Context<Env>, partner: string, path: string, session: Session, real: RealTime, next: () => Promise<void>): Promise<Wire | undefined> {
+  if (session.faults.size === 0) {
+    await next()
+    return undefined
+  }
   const action = session.faults.match(
-    { partner, method: c.req.method, path, header: (name) => c.req.header(name) },
+    { partner, method: c.req.method, path, header: (name) => headerOf(c, name) },
     session.random,
   )
   if (!action) {

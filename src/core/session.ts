@@ -296,6 +296,8 @@ export class SessionRegistry {
   // A Map iterates in insertion order; touching re-inserts, so the first entry is the least recent.
   #sessions = new Map<string, Session>()
   #evicted = 0
+  /** The most recently used id: asked again (a test's run of calls), it needs no move to the end. */
+  #newest: string | undefined
 
   constructor(
     private readonly make: (id: string) => Session,
@@ -305,13 +307,15 @@ export class SessionRegistry {
 
   get(id: string): Session {
     let session = this.#sessions.get(id)
-    if (session) {
-      this.#sessions.delete(id)
-    } else {
+    if (session === undefined) {
       session = this.make(id)
       this.#evict(this.max - 1)
+      this.#sessions.set(id, session)
+    } else if (id !== this.#newest) {
+      this.#sessions.delete(id)
+      this.#sessions.set(id, session)
     }
-    this.#sessions.set(id, session)
+    this.#newest = id
     session.lastUsed = this.now()
     return session
   }

@@ -7,7 +7,6 @@ import { TokenTable } from '../../src/partners/beoe/auth.js'
 import { buildPools, jobJson } from '../../src/partners/beoe/fixtures.js'
 import { Schedule } from '../../src/partners/beoe/schedule.js'
 import { scheduleConfig } from '../../src/partners/beoe/schema.js'
-import { PageCache } from '../../src/partners/beoe/shared.js'
 import { ByteWriter } from '../../src/partners/beoe/store.js'
 import { paginatorJson } from '../../src/partners/beoe/views.js'
 
@@ -69,27 +68,7 @@ describe('BE&OE schedule verdicts', () => {
   })
 })
 
-describe('BE&OE page cache', () => {
-  it('evicts the least recently used page by the memory pages hold', () => {
-    const cache = new PageCache(300)
-    const page = (n: number) => Buffer.allocUnsafeSlow(n)
-    cache.set('a', page(100))
-    cache.set('b', page(100))
-    expect(cache.get('b')).toBeDefined() // already the newest
-    expect(cache.get('a')).toBeDefined() // now the newest: b is the oldest
-    expect(cache.get('a')).toBeDefined()
-    cache.set('c', page(150))
-    expect(cache.get('b')).toBeUndefined()
-    expect(cache.get('a')).toBeDefined()
-    expect(cache.size).toBe(250)
-    // A slice counts all the memory it holds.
-    cache.set('d', page(200).subarray(0, 10))
-    expect([cache.get('a'), cache.get('c'), cache.get('d')].map((v) => v?.byteLength)).toEqual([100, undefined, 10])
-    expect(cache.size).toBe(300)
-    cache.set('huge', page(301))
-    expect(cache.get('huge')).toBeUndefined()
-  })
-
+describe('BE&OE page writer', () => {
   it('copies what a writer holds at its exact length, in whole MiB past 1 MiB', () => {
     const w = new ByteWriter(16)
     w.latin1('{"a":')

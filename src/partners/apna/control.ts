@@ -12,22 +12,22 @@ const MAX_WAIT_MS = 60_000
 export function apnaControl() {
   const app = new Hono<ControlEnv<ApnaStore>>()
 
-  app.get('/target', (c) => c.json(targetView(c.var.state.target)))
+  app.get('/target', (c) => c.json(targetView(c.get('state').target)))
 
   app.put('/target', validate('json', targetInput), (c) => {
     // Later attempts, retries included, go to the new target.
-    c.var.state.target = c.req.valid('json')
-    return c.json(targetView(c.var.state.target))
+    c.get('state').target = c.req.valid('json')
+    return c.json(targetView(c.get('state').target))
   })
 
   app.post('/applications', validate('json', pushInput), (c) => {
-    const made = c.var.state.push(c.req.valid('json'), 'api')
+    const made = c.get('state').push(c.req.valid('json'), 'api')
     return c.json({ deliveries: made.map((d) => ({ id: d.id, state: d.state, full_name: deliveryView(d, false).full_name })), queued: made.length }, 202)
   })
 
   app.get('/deliveries', validate('query', deliveriesQuery), async (c) => {
     const q = c.req.valid('query')
-    const state = c.var.state
+    const state = c.get('state')
     const settled = q.wait !== undefined ? await state.waitFor(Math.min(q.wait, MAX_WAIT_MS)) : undefined
     let list = state.list()
     if (q.state) list = list.filter((d) => d.state === q.state)
@@ -46,16 +46,16 @@ export function apnaControl() {
     })
   })
 
-  app.get('/deliveries/:id', validate('param', deliveryId), (c) => c.json(deliveryView(c.var.state.get(c.req.valid('param').id), true)))
+  app.get('/deliveries/:id', validate('param', deliveryId), (c) => c.json(deliveryView(c.get('state').get(c.req.valid('param').id), true)))
 
   app.post('/deliveries/:id/redeliver', validate('param', deliveryId), (c) => {
-    const d = c.var.state.redeliver(c.req.valid('param').id)
+    const d = c.get('state').redeliver(c.req.valid('param').id)
     return c.json({ id: d.id, state: d.state, redeliveries: d.redeliveries }, 202)
   })
 
-  app.post('/stream', validate('json', streamInput), (c) => c.json(c.var.state.startStream(c.req.valid('json')), 202))
+  app.post('/stream', validate('json', streamInput), (c) => c.json(c.get('state').startStream(c.req.valid('json')), 202))
 
-  app.delete('/stream', (c) => c.json({ stopped: c.var.state.stopStreams() }))
+  app.delete('/stream', (c) => c.json({ stopped: c.get('state').stopStreams() }))
 
   return app
 }

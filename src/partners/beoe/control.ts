@@ -10,18 +10,18 @@ import type { BeoeState } from './state.js'
 export function beoeControl() {
   const app = new Hono<ControlEnv<BeoeState>>()
 
-  app.get('/jobs', (c) => c.json(summary(c.var.state)))
+  app.get('/jobs', (c) => c.json(summary(c.get('state'))))
 
   app.get('/jobs/:id{[0-9]+}', (c) => {
-    const job = c.var.state.jobs.job(Number(c.req.param('id')))
+    const job = c.get('state').jobs.job(Number(c.req.param('id')))
     if (!job) throw controlError(404, 'not_found', `no job with id ${c.req.param('id')} in this session`)
     return c.json(job)
   })
 
   app.post('/jobs', validate('json', addJobsInput), (c) => {
     try {
-      const { added } = c.var.state.jobs.add(c.req.valid('json'))
-      return c.json({ added, ...summary(c.var.state) }, 201)
+      const { added } = c.get('state').jobs.add(c.req.valid('json'))
+      return c.json({ added, ...summary(c.get('state')) }, 201)
     } catch (error) {
       throw controlError(409, 'conflict', (error as Error).message)
     }
@@ -29,15 +29,15 @@ export function beoeControl() {
 
   app.post('/jobs/remove', validate('json', removeJobsInput), (c) => {
     try {
-      const { removed } = c.var.state.jobs.remove(c.req.valid('json'))
-      return c.json({ removed, ...summary(c.var.state) })
+      const { removed } = c.get('state').jobs.remove(c.req.valid('json'))
+      return c.json({ removed, ...summary(c.get('state')) })
     } catch (error) {
       throw controlError(404, 'not_found', (error as Error).message)
     }
   })
 
   app.get('/public-key', async (c) => {
-    const keys = await c.var.state.shared.keys()
+    const keys = await c.get('state').shared.keys()
     return c.text(keys.publicPem, 200, { 'content-type': 'application/x-pem-file' })
   })
 

@@ -46,13 +46,13 @@ export function beoeRoutes() {
       if (email === undefined || password === undefined) {
         throw unauthorised(`the login needs email and password (missing: ${[email === undefined && 'email', password === undefined && 'password'].filter(Boolean).join(', ')})`)
       }
-      const state = c.var.state
+      const state = c.get('state')
       const user = state.findUser(email, password)
       if (!user) {
         const known = state.users.some((u) => u.email.toLowerCase() === email.trim().toLowerCase())
         throw unauthorised(known ? `wrong password for ${email}` : `no user ${email} in this scenario (users: ${state.users.map((u) => u.email).join(', ') || 'none'})`)
       }
-      const issued = state.tokens.issue(await state.shared.keys(), user, c.var.clock.now())
+      const issued = state.tokens.issue(await state.shared.keys(), user, c.get('clock').now())
       return jsonResponse(200, { success: { token: issued.token } })
     },
   )
@@ -97,13 +97,13 @@ function notAllowed(c: C, allowed: string): Response {
 
 /** The path under the partner's base URL (`/api/login`), however the client reached it. */
 function under(c: C): string {
-  return new URL(c.req.url).pathname.slice(new URL(c.var.baseUrl).pathname.replace(/\/$/, '').length) || '/'
+  return new URL(c.req.url).pathname.slice(new URL(c.get('baseUrl')).pathname.replace(/\/$/, '').length) || '/'
 }
 
 /** 503 outside the agreed schedule, on both endpoints, saying when it opens next. */
 const scheduled: MiddlewareHandler<Env> = async (c, next) => {
-  const { schedule } = c.var.state
-  const now = c.var.clock.now()
+  const { schedule } = c.get('state')
+  const now = c.get('clock').now()
   if (!schedule || schedule.isOpen(now)) return next()
   closed(schedule, now)
 }

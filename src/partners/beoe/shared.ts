@@ -1,5 +1,6 @@
 import { createPrivateKey, createPublicKey, generateKeyPair, type KeyObject } from 'node:crypto'
 import { promisify } from 'node:util'
+import { AnswerCache } from '../../core/answer-cache.js'
 import { buildPools, type Pools } from './fixtures.js'
 import { ByteWriter } from './store.js'
 import type { PartnerContext } from '../../core/partner.js'
@@ -38,7 +39,7 @@ export class Shared {
   /** The private key in PKCS#8 PEM, once made or adopted. */
   #pem: string | undefined
   #pools = new Map<number, Pools>()
-  readonly pages = new PageCache(PAGE_CACHE_BYTES)
+  readonly pages = new AnswerCache(PAGE_CACHE_BYTES)
   #scratch: ByteWriter | undefined
 
   constructor(private readonly config: BeoeConfig) {}
@@ -79,7 +80,7 @@ export class Shared {
 
   /** Bytes written by `fill` into the sandbox's scratch writer, copied out at their exact size. (Pages
    *  are made synchronously, so one writer serves every session.) */
-  write(fill: (out: ByteWriter) => void): Buffer {
+  write(fill: (out: ByteWriter) => void): Buffer<ArrayBuffer> {
     const out = this.#scratch ?? new ByteWriter()
     this.#scratch = undefined
     out.reset()
@@ -96,56 +97,6 @@ export class Shared {
       this.#pools.set(seed, pools)
     }
     return pools
-  }
-}
-
-/** The memory a buffer holds: all of its ArrayBuffer (a page's is rounded up to whole MiB). */
-function held(value: Buffer): number {
-  return value.buffer.byteLength
-}
-
-/** An LRU of serialised pages bounded by the memory they hold. */
-export class PageCache {
-  #entries = new Map<string, Buffer>()
-  #size = 0
-  /** The most recently used key: asked again (the usual case), it needs no move to the end. */
-  #newest: string | undefined
-
-  constructor(readonly maxBytes: number) {}
-
-  get(key: string): Buffer | undefined {
-    const value = this.#entries.get(key)
-    if (value !== undefined && key !== this.#newest) {
-      this.#entries.delete(key)
-      this.#entries.set(key, value)
-      this.#newest = key
-    }
-    return value
-  }
-
-  set(key: string, value: Buffer): void {
-    if (held(value) > this.maxBytes) return
-    const old = this.#entries.get(key)
-    if (old !== undefined) {
-      this.#size -= held(old)
-      this.#entries.delete(key)
-    }
-    this.#entries.set(key, value)
-    this.#newest = key
-    this.#size += held(value)
-    for (const [k, v] of this.#entries) {
-      if (this.#size <= this.maxBytes) break
-      this.#entries.delete(k)
-      this.#size -= held(v)
-    }
-  }
-
-  get size(): number {
-    return this.#size
-  }
-
-  get count(): number {
-    return this.#entries.size
   }
 }
 

@@ -59,7 +59,7 @@ export class BeoeState {
    *  is exact). While the list is as the scenario made it, whole bodies are cached (keyed by the URL
    *  they carry), so a warm page is one buffer handed to the socket: no rows made, nothing copied. A
    *  cold one is written into the sandbox's scratch writer and copied out once at its exact size. */
-  pageBody(page: number, path: string, envelope: (count: number) => [string, string]): Buffer {
+  pageBody(page: number, path: string, envelope: (count: number) => [string, string]): Uint8Array<ArrayBuffer> {
     const cacheable = this.jobs.version === 0
     const key = `${this.ctx.seed}:${page}:${path}`
     const cached = cacheable ? this.shared.pages.get(key) : undefined
@@ -73,7 +73,7 @@ export class BeoeState {
       this.jobs.writePage(out, start, count)
       out.latin1(tail)
     })
-    if (cacheable) this.shared.pages.set(key, body)
+    if (cacheable) this.shared.pages.set(key, 0, body)
     return body
   }
 }

@@ -396,7 +396,7 @@ export class ByteWriter {
   /** A copy of what was written, in memory of its own (never a slice of a pool, which would pin the
    *  pool). Past 1 MiB the memory is rounded up to whole MiB, so a page freed from the cache leaves a
    *  hole the next page of about its size fills, rather than fragmenting the malloc heap. */
-  copy(): Buffer {
+  copy(): Buffer<ArrayBuffer> {
     const size = this.#at <= MIB ? this.#at : Math.ceil(this.#at / MIB) * MIB
     const out = Buffer.allocUnsafeSlow(size)
     this.#buf.copy(out, 0, 0, this.#at)

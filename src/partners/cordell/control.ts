@@ -38,14 +38,14 @@ export function cordellControl() {
   // request and their downloaded record count".
   app.get('/audit', validate('query', auditQuery), (c) => {
     const { user, method, limit } = c.req.valid('query')
-    let rows = c.var.state.auditTrail().filter((r) => (user === undefined || r.user === user) && (method === undefined || r.method.toLowerCase() === method.toLowerCase()))
+    let rows = c.get('state').auditTrail().filter((r) => (user === undefined || r.user === user) && (method === undefined || r.method.toLowerCase() === method.toLowerCase()))
     const total = rows.length
     if (limit !== undefined) rows = rows.slice(-limit)
     return c.json({ audit: rows, total })
   })
 
   app.post('/changes', validate('json', changesInput), (c) => {
-    const store = c.var.state
+    const store = c.get('state')
     try {
       const applied = applyChanges(store, c.req.valid('json'))
       return c.json({ applied, at: iso(store.now) })
@@ -57,12 +57,12 @@ export function cordellControl() {
 
   app.get('/downloads', (c) =>
     c.json({
-      downloads: c.var.state.marks().map((m) => ({ user: m.user, method: m.method, dataset: m.dataset ?? null, at: iso(m.at) })),
+      downloads: c.get('state').marks().map((m) => ({ user: m.user, method: m.method, dataset: m.dataset ?? null, at: iso(m.at) })),
     }),
   )
 
   // Forgets last-download times, so each user's next call is a first (full) call again.
-  app.delete('/downloads', validate('query', userQuery), (c) => c.json({ deleted: c.var.state.forgetMarks(c.req.valid('query').user) }))
+  app.delete('/downloads', validate('query', userQuery), (c) => c.json({ deleted: c.get('state').forgetMarks(c.req.valid('query').user) }))
 
   return app
 }

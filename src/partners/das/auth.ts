@@ -129,7 +129,7 @@ export function tokenHandler(tokens: (c: Context) => TokenCache): MiddlewareHand
   return async (c, next) => {
     const header = c.req.header('authorization')
     if (header === undefined) return next()
-    const verdict = tokens(c).validate(header.split(' ')[1], c.var.clock.now())
+    const verdict = tokens(c).validate(header.split(' ')[1], c.get('clock').now())
     if (!verdict.ok) {
       // The reason phrase is the exception's name, as ApiKeyHandler sets it.
       const outgoing = (c.env as { outgoing?: ServerResponse } | undefined)?.outgoing

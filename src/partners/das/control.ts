@@ -13,7 +13,7 @@ export function dasControl(): Hono<ControlEnv<DasStore>> {
    *  service's operators make with ApiTokenGen /data:"…". */
   app.post('/tokens', validate('json', tokenInput), (c) => {
     const input = c.req.valid('json')
-    const { state } = c.var
+    const state = c.get('state')
     const minted = mintToken(state.config, {
       permissions: input.permissions,
       now: state.now(),
@@ -25,6 +25,6 @@ export function dasControl(): Hono<ControlEnv<DasStore>> {
   })
 
   /** How many events each stream holds, generated ones included. */
-  app.get('/streams', (c) => c.json({ streams: c.var.state.summary(), generatedUntil: new Date(c.var.state.generatedUntil).toISOString() }))
+  app.get('/streams', (c) => c.json({ streams: c.get('state').summary(), generatedUntil: new Date(c.get('state').generatedUntil).toISOString() }))
   return app
 }

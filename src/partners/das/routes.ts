@@ -66,15 +66,14 @@ function search(c: C): string {
 function cachedList(route: string, stream: (state: DasStore) => EventStream<unknown>, schema: z.ZodType, render: (c: C) => string): Step[] {
   return [
     (c, next) => {
-      const { state } = c.var
+      const state = c.get('state')
       const body = state.pages.get(route + search(c), stream(state).nextId)
       return body === undefined ? next() : c.body(body, 200, JSON_TYPE)
     },
     query(schema),
     (c) => {
-      const { state } = c.var
-      const body = render(c)
-      state.pages.set(route + search(c), stream(state).nextId, body)
+      const state = c.get('state')
+      const body = state.pages.set(route + search(c), stream(state).nextId, render(c))
       return c.body(body, 200, JSON_TYPE)
     },
   ]
@@ -82,13 +81,13 @@ function cachedList(route: string, stream: (state: DasStore) => EventStream<unkn
 
 /** CreatedAtRoute("GetAll…Events", new {}, default(…)): 201, the list's absolute URL, a JSON null. */
 function created(c: C, listPath: string): Response {
-  c.header('Location', `${c.var.baseUrl}${listPath}`)
+  c.header('Location', `${c.get('baseUrl')}${listPath}`)
   return c.body('null', 201, JSON_TYPE)
 }
 
 export function dasRoutes(): Hono<Env> {
   const app = new Hono<Env>()
-  app.use('*', tokenHandler((c) => (c as C).var.state.tokens))
+  app.use('*', tokenHandler((c) => (c as C).get('state').tokens))
   const allowed = new Map<string, string[]>()
   /** Registers the handlers under every spelling of the path, and remembers the method for the 405s. */
   const route = (method: 'GET' | 'POST', path: string, ...handlers: Step[]) => {
@@ -102,15 +101,15 @@ export function dasRoutes(): Hono<Env> {
   // ApprenticeshipEventsController
   const apprenticeships = '/api/events/apprenticeships'
   route('GET', apprenticeships, requires('ReadApprenticeshipEvent'), ...cachedList('apprenticeships', (s) => s.streams.apprenticeships, streamQuery, (c) =>
-    listJson(read(c.var.state.streams.apprenticeships, valid<StreamQuery>(c, 'query')), apprenticeshipJson),
+    listJson(read(c.get('state').streams.apprenticeships, valid<StreamQuery>(c, 'query')), apprenticeshipJson),
   ))
   route('POST', apprenticeships, requires('StoreApprenticeshipEvent'), ...body('request', apprenticeshipEventInput), (c) => {
-    const { state } = c.var
+    const state = c.get('state')
     state.streams.apprenticeships.append(apprenticeshipRow(valid<ApprenticeshipInput>(c, 'json'), state.config.trainingTypeNumbers), state.now())
     return created(c, apprenticeships)
   })
   route('POST', `${apprenticeships}/bulk`, requires('StoreApprenticeshipEvent'), ...body('events', apprenticeshipBulkInput), (c) => {
-    const { state } = c.var
+    const state = c.get('state')
     const now = state.now()
     for (const input of valid<ApprenticeshipInput[]>(c, 'json')) {
       state.streams.apprenticeships.append(apprenticeshipRow(input, state.config.trainingTypeNumbers), now)
@@ -121,25 +120,25 @@ export function dasRoutes(): Hono<Env> {
   // AgreementEventsController (its route is "engagements") and AccountEventsController
   const engagements = '/api/events/engagements'
   route('GET', engagements, requires('ReadAgreementEvent'), ...cachedList('engagements', (s) => s.streams.engagements, streamQuery, (c) =>
-    listJson(read(c.var.state.streams.engagements, valid<StreamQuery>(c, 'query')), agreementJson),
+    listJson(read(c.get('state').streams.engagements, valid<StreamQuery>(c, 'query')), agreementJson),
   ))
   route('POST', engagements, requires('StoreAgreementEvent'), ...body('request', agreementEventInput), (c) => {
-    c.var.state.streams.engagements.append(valid<AgreementInput>(c, 'json'), c.var.state.now())
+    c.get('state').streams.engagements.append(valid<AgreementInput>(c, 'json'), c.get('state').now())
     return created(c, engagements)
   })
   const accounts = '/api/events/accounts'
   route('GET', accounts, requires('ReadAccountEvent'), ...cachedList('accounts', (s) => s.streams.accounts, streamQuery, (c) =>
-    listJson(read(c.var.state.streams.accounts, valid<StreamQuery>(c, 'query')), accountJson),
+    listJson(read(c.get('state').streams.accounts, valid<StreamQuery>(c, 'query')), accountJson),
   ))
   route('POST', accounts, requires('StoreAccountEvent'), ...body('request', accountEventInput), (c) => {
-    c.var.state.streams.accounts.append(valid<AccountInput>(c, 'json'), c.var.state.now())
+    c.get('state').streams.accounts.append(valid<AccountInput>(c, 'json'), c.get('state').now())
     return created(c, accounts)
   })
 
   // GenericEventController
   route('POST', '/api/events/create', requires('WriteGenericEvent'), ...body('event', genericEventInput), (c) => {
     const input = valid<GenericInput>(c, 'json')
-    c.var.state.streams.generic.append({ Type: input.Type, Payload: input.Payload, ResourceType: input.ResourceType, ResourceId: input.ResourceId }, c.var.state.now())
+    c.get('state').streams.generic.append({ Type: input.Type, Payload: input.Payload, ResourceType: input.ResourceType, ResourceId: input.ResourceId }, c.get('state').now())
     // Created("GetSinceEvent", @event): a relative Location, and the bound event echoed.
     c.header('Location', 'GetSinceEvent')
     return c.body(writeNetJson(genericEcho(input)), 201, JSON_TYPE)
@@ -147,7 +146,7 @@ export function dasRoutes(): Hono<Env> {
   const generic = (c: C, filter: (e: DasEvent<GenericRow>, q: GenericQuery) => boolean) => {
     const q = valid<GenericQuery>(c, 'query')
     // The stored procedures all ORDER BY CreatedOn, GetGenericEventsSinceEvent included.
-    const events = c.var.state.streams.generic.between(q.from ?? -Infinity, q.to ?? Infinity, page(q), (e) => filter(e, q))
+    const events = c.get('state').streams.generic.between(q.from ?? -Infinity, q.to ?? Infinity, page(q), (e) => filter(e, q))
     return listJson(events, genericJson)
   }
   const genericList = (route: string, schema: z.ZodType, filter: (e: DasEvent<GenericRow>, q: GenericQuery) => boolean) =>

@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto'
 import { z } from 'zod'
 import { snap } from '../../core/snapshot.js'
 import { secretKey, TokenCache } from './auth.js'
-import { PageCache } from './page-cache.js'
+import { AnswerCache } from '../../core/answer-cache.js'
 import type { PartnerContext } from '../../core/partner.js'
 import { resolveEnum } from './binder.js'
 import { startOfUtcDay } from './dates.js'
@@ -202,8 +202,9 @@ export class DasStore {
   readonly secret: KeyObject
   /** Tokens this session has verified (signature and claims; the lifetime is judged per request). */
   readonly tokens: TokenCache
-  /** GET pages this session has served, by route, query and stream version. */
-  readonly pages = new PageCache()
+  /** GET pages this session has served, by route, query and stream version (a stream only grows, so
+   *  its next Id is its version). A 1,000-event page of apprenticeships, about 950 KB, is not kept. */
+  readonly pages = new AnswerCache(2 * 1024 * 1024, 256 * 1024)
 
   constructor(
     readonly config: DasConfig,

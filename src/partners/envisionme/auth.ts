@@ -16,7 +16,7 @@ export function tokenOf(c: { req: { query(k: string): string | undefined; header
  *  shows no error body, so 401 with the sandbox's `{ "error" }` form. */
 export function requiresToken(): MiddlewareHandler<PartnerEnv<EnvisionmeStore>> {
   return async (c, next) => {
-    const store = c.var.state
+    const store = c.get('state')
     if (!store.config.requireToken) return next()
     const problem = store.tokenProblem(tokenOf(c))
     if (problem) {

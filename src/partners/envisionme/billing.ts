@@ -14,7 +14,7 @@ type Env = PartnerEnv<EnvisionmeStore>
  *  charge's `redirect` sends the customer to, at the document's `/callback/payfast/form_redirect/{id}`. */
 export function billingRoutes(app: Hono<Env>): void {
   app.post('/register-client', validateParams(registerClientParams, onBillingInvalid), (c) => {
-    const { client, created } = c.var.state.billing.register(c.req.valid('query'))
+    const { client, created } = c.get('state').billing.register(c.req.valid('query'))
     // The document's example answer here is a copy of the terms response, a mistake; the billing
     // server's own style is used instead.
     return billingJson(c, registeredJson(client, created))
@@ -22,7 +22,7 @@ export function billingRoutes(app: Hono<Env>): void {
 
   app.post('/charge', validateParams(chargeParams, onBillingInvalid), (c) => {
     const p = c.req.valid('query')
-    const billing = c.var.state.billing
+    const billing = c.get('state').billing
     if (!billing.clients.has(p.client_id)) {
       throw billingError(400, BILLING_CODES.unknownClient, `client_id ${p.client_id} is not registered on the billing server: POST /register-client first.`)
     }
@@ -37,12 +37,12 @@ export function billingRoutes(app: Hono<Env>): void {
       returnUrl: p.return_url,
       cancelUrl: p.cancel_url,
     })
-    return billingJson(c, chargeCreatedJson(charge, payUrl(c.var.baseUrl, charge.id)))
+    return billingJson(c, chargeCreatedJson(charge, payUrl(c.get('baseUrl'), charge.id)))
   })
 
   app.get('/charge', validate('query', getChargeQuery, onBillingInvalid), (c) => {
     const q = c.req.valid('query')
-    const billing = c.var.state.billing
+    const billing = c.get('state').billing
     if (!billing.clients.has(q.client_id)) {
       throw billingError(400, BILLING_CODES.unknownClient, `client_id ${q.client_id} is not registered on the billing server: POST /register-client first.`)
     }
@@ -55,7 +55,7 @@ export function billingRoutes(app: Hono<Env>): void {
   })
 
   app.get('/callback/payfast/form_redirect/:id', validate('param', chargeIdParam, onPageInvalid), (c) => {
-    const billing = c.var.state.billing
+    const billing = c.get('state').billing
     const charge = pendingOrShown(c, c.req.valid('param').id)
     if (charge instanceof Response) return charge
     const client = billing.clients.get(charge.clientId)
@@ -63,7 +63,7 @@ export function billingRoutes(app: Hono<Env>): void {
     if (mode === 'auto-pay') return pay(c, charge)
     if (mode === 'auto-cancel') return cancel(c, charge)
     return paymentPage({
-      action: payUrl(c.var.baseUrl, charge.id),
+      action: payUrl(c.get('baseUrl'), charge.id),
       chargeId: charge.id,
       amount: charge.amount,
       merchant: client?.company ?? `Client ${charge.clientId}`,
@@ -77,7 +77,7 @@ export function billingRoutes(app: Hono<Env>): void {
     validate('param', chargeIdParam, onPageInvalid),
     validate('form', paymentForm, onPageInvalid),
     (c) => {
-      const charge = c.var.state.billing.charges.get(c.req.valid('param').id)
+      const charge = c.get('state').billing.charges.get(c.req.valid('param').id)
       if (!charge) throw pageError(404, 'No such payment', `There is no charge ${c.req.valid('param').id}.`)
       if (charge.status !== 'pending') {
         throw pageError(409, 'This payment is closed', `Charge ${charge.id} is ${charge.status} already; it cannot be paid or cancelled again.`)
@@ -93,7 +93,7 @@ export function payUrl(baseUrl: string, id: number): string {
 
 /** The pending charge, or a page saying what became of it (a customer pressing Back after paying). */
 function pendingOrShown(c: Context<Env>, id: number): Charge | Response {
-  const charge = c.var.state.billing.charges.get(id)
+  const charge = c.get('state').billing.charges.get(id)
   if (!charge) throw pageError(404, 'No such payment', `There is no charge ${id}.`)
   if (charge.status === 'ok') return paymentDone(200, 'Payment complete', `Charge ${charge.id} of R ${charge.amount} is paid.`, returnUrl(charge))
   if (charge.status === 'failed') return paymentDone(200, 'Payment declined', `Charge ${charge.id} was declined.`, charge.cancelUrl)
@@ -104,7 +104,7 @@ function pendingOrShown(c: Context<Env>, id: number): Charge | Response {
 /** Pay: the scenario's rules decide; approved goes to return_url with charge_id ("charge_id will be
  *  added to query string when returning to this URL", seed 001), declined to cancel_url. */
 function pay(c: Context<Env>, charge: Charge): Response {
-  const billing = c.var.state.billing
+  const billing = c.get('state').billing
   if (billing.outcomeOf(charge) === 'decline') {
     billing.settle(charge, 'failed')
     refuse(c, `charge ${charge.id} of ${charge.amount} declined by a billing rule`)
@@ -115,7 +115,7 @@ function pay(c: Context<Env>, charge: Charge): Response {
 }
 
 function cancel(c: Context<Env>, charge: Charge): Response {
-  c.var.state.billing.settle(charge, 'cancelled')
+  c.get('state').billing.settle(charge, 'cancelled')
   return seeOther(c, charge.cancelUrl)
 }
 

@@ -21,7 +21,7 @@ export function envisionmeControl(): Hono<Env> {
   const app = new Hono<Env>()
 
   app.post('/tokens', validate('json', tokenInput), (c) => {
-    const store = c.var.state
+    const store = c.get('state')
     const input = c.req.valid('json')
     const user = input.uid !== undefined ? store.userByUid(input.uid) : input.username !== undefined ? store.userByName(input.username) : store.users[0]
     if (!user) throw controlError(404, 'not_found', 'no such user in the scenario: give username or uid of one of partners.envisionme.users')
@@ -35,7 +35,7 @@ export function envisionmeControl(): Hono<Env> {
   })
 
   app.get('/charges', (c) => {
-    const charges = [...c.var.state.billing.charges.values()].map((ch) => ({
+    const charges = [...c.get('state').billing.charges.values()].map((ch) => ({
       charge_id: ch.id,
       client_id: ch.clientId,
       amount: ch.amount,
@@ -48,7 +48,7 @@ export function envisionmeControl(): Hono<Env> {
   })
 
   app.post('/charges/:id/settle', validate('param', chargeId), validate('json', settleInput), (c) => {
-    const billing = c.var.state.billing
+    const billing = c.get('state').billing
     const id = c.req.valid('param').id
     const charge = billing.charges.get(id)
     if (!charge) throw controlError(404, 'not_found', `no charge ${id}`)

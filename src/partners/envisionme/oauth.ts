@@ -37,7 +37,7 @@ export function seeOther(c: Context<Env>, url: string, headers: Record<string, s
 export function oauthRoutes(app: Hono<Env>): void {
   app.get('/oauth/authorize', validate('query', authorizeQuery, onPageInvalid), (c) => {
     const q = c.req.valid('query')
-    const store = c.var.state
+    const store = c.get('state')
     const client = checkedClient(store, q.client_id, q.redirect_uri)
     // Only now that redirect_uri is known to be the app's own may an error go back to it (RFC 6749 §4.1.2.1).
     const responseType = q.response_type ?? 'code'
@@ -58,7 +58,7 @@ export function oauthRoutes(app: Hono<Env>): void {
     if (user && store.hasConsented(user.uid, client.clientId)) return grant(c, client, q.redirect_uri, q.state, responseType, user.uid)
     const dialog = store.openDialog({ clientId: client.clientId, redirectUri: q.redirect_uri, state: q.state, responseType })
     return loginDialog({
-      action: `${c.var.baseUrl}/oauth/authorize`,
+      action: `${c.get('baseUrl')}/oauth/authorize`,
       dialogId: dialog.id,
       appName: store.clientName(client),
       redirectUri: q.redirect_uri,
@@ -69,7 +69,7 @@ export function oauthRoutes(app: Hono<Env>): void {
   // The dialog's form posts here; its parameters come from the dialog the store opened, not the form.
   app.post('/oauth/authorize', validate('form', dialogForm, onPageInvalid), (c) => {
     const f = c.req.valid('form')
-    const store = c.var.state
+    const store = c.get('state')
     const dialog = store.dialog(f.dialog)
     if (!dialog) throw pageError(400, 'This login form has expired', 'Go back to the app and log in again.')
     const client = store.clients.get(dialog.clientId)
@@ -85,7 +85,7 @@ export function oauthRoutes(app: Hono<Env>): void {
         const why = !f.username || !f.password ? 'username or password left empty' : candidate ? `wrong password for ${f.username}` : `no user named ${f.username}`
         refuse(c, `login failed: ${why}`)
         return loginDialog({
-          action: `${c.var.baseUrl}/oauth/authorize`,
+          action: `${c.get('baseUrl')}/oauth/authorize`,
           dialogId: dialog.id,
           appName: store.clientName(client),
           redirectUri: dialog.redirectUri,
@@ -96,7 +96,7 @@ export function oauthRoutes(app: Hono<Env>): void {
       user = candidate
       const login = store.login(user.uid)
       setCookie(c, LOGIN_COOKIE, login.id, {
-        path: new URL(c.var.baseUrl).pathname || '/',
+        path: new URL(c.get('baseUrl')).pathname || '/',
         httpOnly: true,
         sameSite: 'Lax',
         maxAge: Math.floor(store.config.loginTtl / 1000),
@@ -109,7 +109,7 @@ export function oauthRoutes(app: Hono<Env>): void {
 
   app.post('/oauth/access_token', validateParams(accessTokenParams), (c) => {
     const p = c.req.valid('query')
-    const store = c.var.state
+    const store = c.get('state')
     const client = store.clients.get(p.client_id)
     if (!client) throw apiError(400, `unknown client_id ${p.client_id}`, `There is no app with client_id ${p.client_id}.`)
     if (p.client_secret === undefined) {
@@ -149,7 +149,7 @@ export function oauthRoutes(app: Hono<Env>): void {
   // "When token is received, it should be used to make an API call to an inspection endpoint that will
   // indicate who the token was generated for and by which app" (seed 001): Facebook's debug_token.
   app.get('/debug_token', validate('query', debugTokenQuery), (c) => {
-    const store = c.var.state
+    const store = c.get('state')
     const token = c.req.valid('query').input_token
     const grant = store.token(token)
     return c.json(inspectionJson(store, grant, grant ? store.tokenProblem(token) : 'the token is not one this sandbox issued'))
@@ -178,7 +178,7 @@ function deny(c: C, redirectUri: string, state: string | undefined, why: string)
 }
 
 function grant(c: C, client: ClientConfig, redirectUri: string, state: string | undefined, responseType: 'code' | 'token', uid: number): Response {
-  const store = c.var.state
+  const store = c.get('state')
   if (responseType === 'token') {
     const token = store.issueToken(client.clientId, uid, 'implicit')
     const expiresIn = token.expiresAt === null ? undefined : String(Math.floor((token.expiresAt - store.now()) / 1000))

@@ -1,5 +1,6 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { refuse, type PartnerEnv } from '../../core/partner.js'
+import type { Bytes } from '../../core/answer-cache.js'
 import { requiresToken } from './auth.js'
 import { billingRoutes } from './billing.js'
 import { apiError, validate } from './errors.js'
@@ -39,12 +40,11 @@ export function envisionmeRoutes(): Hono<Env> {
     answered((store) => store.jobAnswers, jobListKey, (store) => store.jobs.version),
     validate('query', jobListQuery),
     (c) => {
-      const store = c.var.state
+      const store = c.get('state')
       const version = store.jobs.version
       const result = listJobs(store.jobs, c.req.valid('query'))
       const text = JSON.stringify(Array.isArray(result) ? result.map(jobJson) : result)
-      store.jobAnswers.set(jobListKey(c), version, text)
-      return jsonText(c, text)
+      return jsonText(c, store.jobAnswers.set(jobListKey(c), version, text))
     },
   )
 
@@ -54,13 +54,11 @@ export function envisionmeRoutes(): Hono<Env> {
     answered((store) => store.jobAnswers, jobKey, (store) => store.jobs.version),
     validate('param', jobParam),
     (c) => {
-      const store = c.var.state
+      const store = c.get('state')
       const nid = c.req.valid('param').nid
       const job = store.jobs.get(nid)
       if (!job) throw apiError(404, `no job with nid ${nid}`, `There is no job with nid ${nid}.`)
-      const text = JSON.stringify(jobJson(job))
-      store.jobAnswers.set(jobKey(c), store.jobs.version, text)
-      return jsonText(c, text)
+      return jsonText(c, store.jobAnswers.set(jobKey(c), store.jobs.version, JSON.stringify(jobJson(job))))
     },
   )
 
@@ -72,9 +70,8 @@ export function envisionmeRoutes(): Hono<Env> {
     validate('query', termQuery),
     (c) => {
       const q = c.req.valid('query')
-      const text = JSON.stringify(termsJson(searchTerms(c.var.state.terms, q), `${q.q}|${q.vid}|${q.skip}|${q.limit}`))
-      c.var.state.termAnswers.set(rawQuery(c), 0, text)
-      return jsonText(c, text)
+      const text = JSON.stringify(termsJson(searchTerms(c.get('state').terms, q), `${q.q}|${q.vid}|${q.skip}|${q.limit}`))
+      return jsonText(c, c.get('state').termAnswers.set(rawQuery(c), 0, text))
     },
   )
 
@@ -94,7 +91,7 @@ export function envisionmeRoutes(): Hono<Env> {
 }
 
 /** The document's `Content-Type: application/json; charset=utf-8`. */
-function jsonText(c: Context<Env>, text: string): Response {
+function jsonText(c: Context<Env>, text: Bytes): Response {
   return c.body(text, 200, { 'content-type': 'application/json; charset=utf-8' })
 }
 

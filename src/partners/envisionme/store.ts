@@ -3,7 +3,7 @@ import type { PartnerContext } from '../../core/partner.js'
 import { snap } from '../../core/snapshot.js'
 import type { Random } from '../../core/random.js'
 import { globToRegExp } from '../../core/journal.js'
-import { ResponseCache } from './cache.js'
+import { AnswerCache } from '../../core/answer-cache.js'
 import { jobAt, termAt, type Job } from './fixtures.js'
 import type { ClientConfig, EnvisionmeConfig, JobRecord, TermRecord, UserConfig } from './schema.js'
 import { jobRecord, VIDS } from './schema.js'
@@ -21,9 +21,9 @@ export class EnvisionmeStore {
   readonly terms: TermVocabulary
   readonly billing: Billing
   /** Serialised answers of `GET /job` and `GET /jobs/{nid}`, stamped with `jobs.version`. */
-  readonly jobAnswers = new ResponseCache()
+  readonly jobAnswers = new AnswerCache(4 * 1024 * 1024, 512 * 1024)
   /** Serialised answers of `GET /term` (the vocabulary never changes within a session). */
-  readonly termAnswers = new ResponseCache()
+  readonly termAnswers = new AnswerCache(4 * 1024 * 1024, 512 * 1024)
   /** Pending Login Dialogs: the form posts back an id, never the parameters, so they cannot be swapped. */
   readonly #dialogs = new Map<string, Dialog>()
   /** Browser logins, keyed by the cookie's value. */

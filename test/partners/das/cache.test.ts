@@ -4,7 +4,6 @@ import { startSandbox, type RunningSandbox } from '../../../src/sandbox.js'
 import { das } from '../../../src/partners/das/index.js'
 import { secretKey, TokenCache, validateToken } from '../../../src/partners/das/auth.js'
 import { formatNetDate } from '../../../src/partners/das/dates.js'
-import { PageCache } from '../../../src/partners/das/page-cache.js'
 import { dasConfig } from '../../../src/partners/das/schema.js'
 
 /** The DAS hot path's caches: served pages (per session, by route, query string and stream version),
@@ -113,19 +112,6 @@ describe('DAS page cache', () => {
     expect((await get('/api/events/apprenticeships?pageSize=2', s)).status).toBe(200)
     const noRole = await get('/api/events/apprenticeships?pageSize=2', s, token({ data: 'ReadAccountEvent' }))
     expect(noRole.status).toBe(401)
-  })
-
-  it('keeps within its budget: oldest pages go first, oversized pages are not kept, versions are checked', () => {
-    const cache = new PageCache()
-    const page = 'x'.repeat(200 * 1024)
-    for (let i = 0; i < 12; i++) cache.set(`p${i}`, 1, page)
-    expect(cache.size).toBe(10) // 2 MiB of 200 KiB pages
-    expect(cache.get('p0', 1)).toBeUndefined()
-    expect(cache.get('p11', 1)).toBe(page)
-    expect(cache.get('p11', 2)).toBeUndefined()
-    expect(cache.get('p11', 1)).toBeUndefined() // a stale entry is dropped
-    cache.set('big', 1, 'y'.repeat(300 * 1024))
-    expect(cache.get('big', 1)).toBeUndefined()
   })
 })
 

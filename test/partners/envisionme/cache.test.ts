@@ -1,7 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type RunningSandbox } from '../../../src/sandbox.js'
 import { envisionme } from '../../../src/partners/envisionme/index.js'
-import { ResponseCache } from '../../../src/partners/envisionme/cache.js'
 
 /** The serialised answers of GET /job, /jobs/{nid} and /term are kept per session: these prove a kept
  *  answer never outlives what it was made from (the catalogue, the token, the session). */
@@ -93,30 +92,5 @@ describe('envisionme answer cache', () => {
     expect((await call('c-bad', `/term?vid=27&${T}`)).status).toBe(400)
     expect((await call('c-bad', `/jobs/x?${T}`)).status).toBe(400)
     expect((await call('c-bad', `/job?limit=2&${T}`)).status).toBe(200)
-  })
-})
-
-describe('ResponseCache', () => {
-  it('drops every answer when the version moves', () => {
-    const cache = new ResponseCache()
-    cache.set('a', 0, 'A')
-    expect(cache.get('a', 0)).toBe('A')
-    expect(cache.get('a', 1)).toBeUndefined()
-    cache.set('b', 1, 'B')
-    expect(cache.get('a', 0)).toBeUndefined()
-    expect(cache.get('a', 1)).toBeUndefined()
-    expect(cache.get('b', 1)).toBe('B')
-  })
-
-  it('holds at most maxChars, dropping the oldest, and never a body over maxBody', () => {
-    const cache = new ResponseCache(30, 10)
-    cache.set('k1', 0, 'x'.repeat(10))
-    cache.set('k2', 0, 'y'.repeat(10))
-    expect(cache.size).toBe(2)
-    cache.set('k3', 0, 'z'.repeat(10))
-    expect(cache.get('k1', 0)).toBeUndefined()
-    expect(cache.get('k3', 0)).toBe('z'.repeat(10))
-    cache.set('big', 0, 'w'.repeat(11))
-    expect(cache.get('big', 0)).toBeUndefined()
   })
 })
