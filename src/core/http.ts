@@ -105,6 +105,13 @@ export async function readBody(c: Context): Promise<Uint8Array> {
     chunks.push(chunk)
   }
   if (incoming && typeof incoming.on === 'function' && !incoming.readableEnded) {
+    // A small body comes in the packet with the headers, and the parser has buffered all of it once the
+    // handler that started on the headers yields: then it is read as it lies, with no listeners.
+    if (!incoming.complete) await undefined
+    if (incoming.complete && !incoming.readableFlowing) {
+      for (let chunk: Uint8Array | null; (chunk = incoming.read() as Uint8Array | null) !== null; ) take(chunk)
+      return finish(c, chunks, size)
+    }
     // Listeners rather than for-await: leaving a for-await early destroys the socket, and the 413
     // must still be sent on it.
     await new Promise<void>((resolve, reject) => {
@@ -143,6 +150,11 @@ export async function readBody(c: Context): Promise<Uint8Array> {
       throw error
     }
   }
+  return finish(c, chunks, size)
+}
+
+/** The body whole, also left in Hono's cache so the partner's own json()/parseBody() read the same bytes. */
+function finish(c: Context, chunks: Uint8Array[], size: number): Uint8Array {
   const body = chunks.length === 1 ? chunks[0]! : concat(chunks, size)
   const buffer = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer
   // Hono keeps promises of each body form it has read in bodyCache, whatever its type says.

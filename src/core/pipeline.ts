@@ -56,25 +56,30 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
       headerOf(c, 'content-type') ?? '',
     )
 
-    try {
-      entry.keepRequestBody(await readBody(c))
-    } catch (error) {
-      if (error instanceof BodyIncomplete) {
-        // Nobody is left to read an answer; the journal still says what happened, as a 400.
+    const method = c.req.method
+    // GET and HEAD carry no body: no await, so the usual request runs to its handler in one go.
+    if (method !== 'GET' && method !== 'HEAD') {
+      try {
+        entry.keepRequestBody(await readBody(c))
+      } catch (error) {
+        if (error instanceof BodyIncomplete) {
+          // Nobody is left to read an answer; the journal still says what happened, as a 400.
+          c.set('refusal', error.message)
+          c.res = c.json({ error: `Bad Request: ${error.message}` }, 400, { connection: 'close' })
+          return record(c, entry, session, started, undefined, (cacheKey ??= findCacheKey()))
+        }
+        if (!(error instanceof BodyTooLarge)) throw error
         c.set('refusal', error.message)
-        c.res = c.json({ error: `Bad Request: ${error.message}` }, 400, { connection: 'close' })
+        // The rest of the body is still on its way: close the connection rather than read it.
+        c.res = c.json({ error: `Payload Too Large: ${error.message}` }, 413, { connection: 'close' })
         return record(c, entry, session, started, undefined, (cacheKey ??= findCacheKey()))
       }
-      if (!(error instanceof BodyTooLarge)) throw error
-      c.set('refusal', error.message)
-      // The rest of the body is still on its way: close the connection rather than read it.
-      c.res = c.json({ error: `Payload Too Large: ${error.message}` }, 413, { connection: 'close' })
-      return record(c, entry, session, started, undefined, (cacheKey ??= findCacheKey()))
     }
 
     c.set('state', session.stateOf(partner))
-    const wire = await applyFaults(c, partner.name, path, session, deps.real, next)
-    if (deps.persist) await deps.persist(session, partner, c.req.method)
+    const wire = session.faults.size === 0 ? (await next(), undefined) : await applyFaults(c, partner.name, path, session, deps.real, next)
+    const saving = deps.persist?.(session, partner, method)
+    if (saving) await saving
     return record(c, entry, session, started, wire, (cacheKey ??= findCacheKey()))
   }
 }
@@ -94,10 +99,6 @@ interface Wire {
 
 /** Runs the first fault rule that matches, around or instead of the partner. */
 async function applyFaults(c: Context<Env>, partner: string, path: string, session: Session, real: RealTime, next: () => Promise<void>): Promise<Wire | undefined> {
-  if (session.faults.size === 0) {
-    await next()
-    return undefined
-  }
   const action = session.faults.match(
     { partner, method: c.req.method, path, header: (name) => headerOf(c, name) },
     session.random,
@@ -148,23 +149,37 @@ async function applyFaults(c: Context<Env>, partner: string, path: string, sessi
 
 /** Files the entry as soon as the response is made, before it is written, so a test that asks right
  *  after its call finds it. The duration is the time to respond. */
-async function record(c: Context<Env>, entry: InboundEntry, session: Session, started: number, wire: Wire | undefined, cacheKey: symbol | null): Promise<Response> {
+function record(c: Context<Env>, entry: InboundEntry, session: Session, started: number, wire: Wire | undefined, cacheKey: symbol | null): Response | Promise<Response> {
   const res = c.res
   if (wire) {
     entry.keepResponse(wire.status, wire.headers, wire.body, wire.body?.byteLength ?? 0)
-  } else {
-    const parts = cacheKey ? ((res as unknown as Record<symbol, unknown>)[cacheKey] as [number, unknown, RawHeaders] | undefined) : undefined
-    const body = parts?.[1]
-    if (parts && (typeof body === 'string' || body instanceof Uint8Array || body === null)) {
-      const size = typeof body === 'string' ? Buffer.byteLength(body) : (body?.byteLength ?? 0)
-      entry.keepResponse(parts[0], parts[2], body, size)
-    } else {
-      // A streamed body (an HTTPException's response, Response.json() in an error path): small, so
-      // read a copy.
-      const bytes = res.body ? new Uint8Array(await res.clone().arrayBuffer()) : null
-      entry.keepResponse(res.status, res.headers, bytes, bytes?.byteLength ?? 0)
-    }
+    return file(c, entry, session, started)
   }
+  const parts = cacheKey ? ((res as unknown as Record<symbol, unknown>)[cacheKey] as [number, unknown, RawHeaders] | undefined) : undefined
+  const body = parts?.[1]
+  if (parts && (typeof body === 'string' || body instanceof Uint8Array || body === null)) {
+    const size = typeof body === 'string' ? Buffer.byteLength(body) : (body?.byteLength ?? 0)
+    entry.keepResponse(parts[0], parts[2], body, size)
+    return file(c, entry, session, started)
+  }
+  // A streamed body (an HTTPException's response, Response.json() in an error path): small, so read a
+  // copy.
+  if (!res.body) {
+    entry.keepResponse(res.status, res.headers, null, 0)
+    return file(c, entry, session, started)
+  }
+  return res
+    .clone()
+    .arrayBuffer()
+    .then((copy) => {
+      entry.keepResponse(res.status, res.headers, new Uint8Array(copy), copy.byteLength)
+      return file(c, entry, session, started)
+    })
+}
+
+/** Completes the entry and adds it to the journal. */
+function file(c: Context<Env>, entry: InboundEntry, session: Session, started: number): Response {
+  const res = c.res
   entry.durationMs = Math.round((performance.now() - started) * 1000) / 1000
   entry.fault = c.get('fault') ?? null
   const error = c.error

@@ -1,4 +1,5 @@
 import type { z } from 'zod'
+import type { Bytes } from '../../core/answer-cache.js'
 import { NS, operationNamed, type Field, type Operation, type OperationName } from './fields.js'
 import { CordellFault } from './errors.js'
 import { completeSetParams, costingParams, entriesParams, type CordellUser, type Table } from './schema.js'
@@ -11,8 +12,8 @@ import { childElements, textOf, type XmlElement } from './xml.js'
  *  caller, applies the licence and delta rules, and returns its tables of rows. */
 
 export interface CallResult {
-  /** The response body: the SOAP envelope, or the JSON form when `json`. */
-  body: string
+  /** The response body: the SOAP envelope, or the JSON form when `json`, as UTF-8. */
+  body: Bytes
   records: number
   mode: 'full' | 'complete' | 'delta' | 'lookup'
   since: string | null
@@ -84,9 +85,11 @@ function licensed(user: CordellUser, dataset: number, op: OperationName, accept:
 }
 
 /** The body of a result in the form asked for. */
-function serialise(op: OperationName, result: ResultSet, json: boolean): string {
-  return json ? JSON.stringify(resultJson(result)) : resultEnvelope(op, result)
+function serialise(op: OperationName, result: ResultSet, json: boolean): Bytes {
+  return UTF8.encode(json ? JSON.stringify(resultJson(result)) : resultEnvelope(op, result))
 }
+
+const UTF8 = new TextEncoder()
 
 /** The delta rule: the first call (no mark) and COMPLETESET=1 return every live row; a later call returns
  *  the rows changed since the last download of this (user, method[, dataset]). The time is recorded either way.

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import type { Bytes } from '../../core/answer-cache.js'
 import type { PartnerContext } from '../../core/partner.js'
 import { snap } from '../../core/snapshot.js'
 import type { Random } from '../../core/random.js'
@@ -76,8 +77,9 @@ export class ChangeError extends Error {}
 /** A download's result as sent: the record count and, once made, the XML and JSON bodies. */
 export interface CachedDownload {
   records: number
-  xml?: string
-  json?: string
+  /** The bodies as sent: bytes, so the socket is handed them as they are. */
+  xml?: Bytes
+  json?: Bytes
 }
 
 /** Download results kept per session (a few methods × datasets × delta marks in use), and the most
@@ -450,10 +452,10 @@ export class CordellStore {
   }
 
   /** Keeps a body made for a cached download, unless the bodies kept would pass DOWNLOAD_CHARS_KEPT. */
-  keepBody(entry: CachedDownload, form: 'xml' | 'json', body: string): void {
-    if (entry[form] !== undefined || this.#downloadChars + body.length > DOWNLOAD_CHARS_KEPT) return
+  keepBody(entry: CachedDownload, form: 'xml' | 'json', body: Bytes): void {
+    if (entry[form] !== undefined || this.#downloadChars + body.byteLength > DOWNLOAD_CHARS_KEPT) return
     entry[form] = body
-    this.#downloadChars += body.length
+    this.#downloadChars += body.byteLength
   }
 
   #forgetDownloads(): void {

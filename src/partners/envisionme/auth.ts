@@ -1,4 +1,4 @@
-import type { MiddlewareHandler } from 'hono'
+import type { Context } from 'hono'
 import type { PartnerEnv } from '../../core/partner.js'
 import { apiError } from './errors.js'
 import type { EnvisionmeStore } from './store.js'
@@ -14,18 +14,15 @@ export function tokenOf(c: { req: { query(k: string): string | undefined; header
 
 /** Data calls need a live access token unless the scenario says `requireToken: false`. The document
  *  shows no error body, so 401 with the sandbox's `{ "error" }` form. */
-export function requiresToken(): MiddlewareHandler<PartnerEnv<EnvisionmeStore>> {
-  return async (c, next) => {
-    const store = c.get('state')
-    if (!store.config.requireToken) return next()
-    const problem = store.tokenProblem(tokenOf(c))
-    if (problem) {
-      throw apiError(
-        401,
-        problem,
-        `${problem[0]!.toUpperCase()}${problem.slice(1)}: pass access_token=… or Authorization: Bearer …, got from /oauth/authorize and /oauth/access_token`,
-      )
-    }
-    return next()
+export function checkToken(c: Context<PartnerEnv<EnvisionmeStore>>): void {
+  const store = c.get('state')
+  if (!store.config.requireToken) return
+  const problem = store.tokenProblem(tokenOf(c))
+  if (problem) {
+    throw apiError(
+      401,
+      problem,
+      `${problem[0]!.toUpperCase()}${problem.slice(1)}: pass access_token=… or Authorization: Bearer …, got from /oauth/authorize and /oauth/access_token`,
+    )
   }
 }

@@ -1,7 +1,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { refuse, type PartnerEnv } from '../../core/partner.js'
 import type { Bytes } from '../../core/answer-cache.js'
-import { requiresToken } from './auth.js'
+import { checkToken } from './auth.js'
 import { billingRoutes } from './billing.js'
 import { apiError, validate } from './errors.js'
 import { oauthRoutes } from './oauth.js'
@@ -12,14 +12,16 @@ import { jobJson, termsJson } from './views.js'
 
 type Env = PartnerEnv<EnvisionmeStore>
 
-/** Sends the answer made before for this key and data version, if there is one; else goes on to
- *  validate and answer. */
+/** Checks the token (on every call), then sends the answer made before for this key and data version,
+ *  if there is one; else goes on to validate and answer. One layer for both: each costs a closure and
+ *  a promise on every call. */
 function answered(
   cache: (store: EnvisionmeStore) => EnvisionmeStore['jobAnswers'],
   key: (c: Context<Env>) => string,
   version: (store: EnvisionmeStore) => number,
 ): MiddlewareHandler<Env> {
   return async (c, next) => {
+    checkToken(c)
     const store = c.get('state')
     const hit = cache(store).get(key(c), version(store))
     if (hit !== undefined) return jsonText(c, hit)
@@ -36,7 +38,6 @@ export function envisionmeRoutes(): Hono<Env> {
   // same data is sent again as it was (validation and the answer are pure functions of those two).
   app.get(
     '/job',
-    requiresToken(),
     answered((store) => store.jobAnswers, jobListKey, (store) => store.jobs.version),
     validate('query', jobListQuery),
     (c) => {
@@ -50,7 +51,6 @@ export function envisionmeRoutes(): Hono<Env> {
 
   app.get(
     '/jobs/:nid',
-    requiresToken(),
     answered((store) => store.jobAnswers, jobKey, (store) => store.jobs.version),
     validate('param', jobParam),
     (c) => {
@@ -64,7 +64,6 @@ export function envisionmeRoutes(): Hono<Env> {
 
   app.get(
     '/term',
-    requiresToken(),
     // The vocabulary never changes within a session: one version.
     answered((store) => store.termAnswers, rawQuery, () => 0),
     validate('query', termQuery),
@@ -92,8 +91,11 @@ export function envisionmeRoutes(): Hono<Env> {
 
 /** The document's `Content-Type: application/json; charset=utf-8`. */
 function jsonText(c: Context<Env>, text: Bytes): Response {
-  return c.body(text, 200, { 'content-type': 'application/json; charset=utf-8' })
+  return c.body(text, 200, JSON_TYPE)
 }
+
+// One object for every answer: the journal keeps each response's headers.
+const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' }
 
 /** Everything after the `?` of the request's URL, as sent: what a query validator reads. */
 function rawQuery(c: Context<Env>): string {
