@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { controlRoutes } from './control/routes.js'
 import { routedPath } from './core/http.js'
-import type { JournalEntry, JournalQuery } from './core/journal.js'
+import { JournalBudget, type JournalEntry, type JournalQuery } from './core/journal.js'
 import type { AnyPartner } from './core/partner.js'
 import { Memo } from './core/memo.js'
 import { partnerPipeline } from './core/pipeline.js'
@@ -65,7 +65,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   const onChange = stateDir
     ? (session: Session) => void stateDir.save(session).catch((error: Error) => log(`state dir: saving session "${session.id}" failed: ${error.message}`))
     : undefined
-  const sessionDeps = { partners, real, memo, ...(onChange ? { onChange } : {}) }
+  const sessionDeps = { partners, real, memo, journalBudget: new JournalBudget(), ...(onChange ? { onChange } : {}) }
   // With a state dir a session comes back from its file when first used: after a restart, and after
   // the session cap evicted it.
   const makeSession = (id: string): Session => {

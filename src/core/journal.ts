@@ -46,6 +46,45 @@ export interface JournalQuery {
   limit?: number
 }
 
+/** What every session's journal may hold together, in the same rough bytes as `Journal.maxBytes`: a
+ *  thousand sessions of 16 MiB each would otherwise be 16 GB, and a long CI run only ever reads the
+ *  newest entries. Past it, the journal holding the most gives up its oldest entries. */
+export class JournalBudget {
+  readonly #journals = new Set<Journal>()
+  #bytes = 0
+
+  constructor(readonly maxBytes = 64 * 1024 * 1024) {}
+
+  /** Bytes held by every journal of the sandbox together. */
+  get bytes(): number {
+    return this.#bytes
+  }
+
+  /** @internal Journal bookkeeping. */
+  join(journal: Journal): void {
+    this.#journals.add(journal)
+  }
+
+  /** @internal */
+  leave(journal: Journal, bytes: number): void {
+    if (this.#journals.delete(journal)) this.#bytes -= bytes
+  }
+
+  /** @internal */
+  charge(bytes: number): void {
+    this.#bytes += bytes
+    if (this.#bytes <= this.maxBytes) return
+    // Rare (the budget is reached once, then each add sheds about one entry): a scan of the journals is
+    // cheaper than keeping them ordered on every add.
+    while (this.#bytes > this.maxBytes) {
+      let largest: Journal | undefined
+      for (const j of this.#journals) if (j.size > 1 && (!largest || j.bytes > largest.bytes)) largest = j
+      if (!largest) return
+      largest.shedOldest()
+    }
+  }
+}
+
 /** Keeps the newest `capacity` entries in a ring, so an endless test run costs bounded memory. */
 export class Journal {
   #ring: (JournalEntry | undefined)[]
@@ -56,13 +95,20 @@ export class Journal {
   #next = 0
   #count = 0
   #seq = 0
+  #budget: JournalBudget | undefined
 
   constructor(
     readonly capacity = 10_000,
     readonly maxBytes = 32 * 1024 * 1024,
+    /** The sandbox-wide bound this journal counts against, if any. */
+    budget?: JournalBudget,
   ) {
-    this.#ring = new Array(Math.max(1, capacity))
-    this.#weights = new Array(Math.max(1, capacity)).fill(0)
+    // The ring grows to its capacity as entries come (a session that makes ten calls should not cost
+    // two 10,000-slot arrays), then wraps.
+    this.#ring = []
+    this.#weights = []
+    this.#budget = budget
+    budget?.join(this)
   }
 
   nextId(): number {
@@ -70,23 +116,50 @@ export class Journal {
   }
 
   add(entry: JournalEntry): JournalEntry {
-    const len = this.#ring.length
-    if (this.#count === len) this.#bytes -= this.#weights[this.#next]!
+    const before = this.#bytes
     const weight = weightOf(entry)
-    this.#ring[this.#next] = entry
-    this.#weights[this.#next] = weight
-    this.#bytes += weight
-    this.#next = (this.#next + 1) % len
-    this.#count = Math.min(this.#count + 1, len)
-    // Past the byte bound the oldest go first; the newest entry always stays.
-    while (this.#bytes > this.maxBytes && this.#count > 1) {
-      const oldest = (this.#next - this.#count + len) % len
-      this.#bytes -= this.#weights[oldest]!
-      this.#weights[oldest] = 0
-      this.#ring[oldest] = undefined
-      this.#count--
+    const len = this.#ring.length
+    if (len < Math.max(1, this.capacity)) {
+      // Still growing: the next slot is the end (what was shed is at the start, not yet wrapped to).
+      this.#ring.push(entry)
+      this.#weights.push(weight)
+      this.#next = (len + 1) % Math.max(1, this.capacity)
+      this.#count++
+    } else {
+      if (this.#count === len) this.#bytes -= this.#weights[this.#next]!
+      this.#ring[this.#next] = entry
+      this.#weights[this.#next] = weight
+      this.#next = (this.#next + 1) % len
+      this.#count = Math.min(this.#count + 1, len)
     }
+    this.#bytes += weight
+    // Past the byte bound the oldest go first; the newest entry always stays.
+    while (this.#bytes > this.maxBytes && this.#count > 1) this.#dropOldest()
+    this.#budget?.charge(this.#bytes - before)
     return entry
+  }
+
+  /** Drops the oldest entry (never the only one): the sandbox-wide budget's call. */
+  shedOldest(): void {
+    if (this.#count > 1) this.#budget?.charge(-this.#dropOldest())
+  }
+
+  #dropOldest(): number {
+    const len = this.#ring.length
+    const oldest = (this.#next - this.#count + len) % len
+    const weight = this.#weights[oldest]!
+    this.#bytes -= weight
+    this.#weights[oldest] = 0
+    this.#ring[oldest] = undefined
+    this.#count--
+    return weight
+  }
+
+  /** Stops counting against the sandbox-wide budget (the session was reset or deleted); the entries
+   *  stay readable. */
+  detach(): void {
+    this.#budget?.leave(this, this.#bytes)
+    this.#budget = undefined
   }
 
   /** Roughly what the kept entries hold in bodies, in bytes. */
@@ -109,9 +182,10 @@ export class Journal {
   }
 
   clear(): void {
-    this.#weights.fill(0)
+    this.#budget?.charge(-this.#bytes)
+    this.#weights = []
     this.#bytes = 0
-    this.#ring = new Array(this.#ring.length)
+    this.#ring = []
     this.#next = 0
     this.#count = 0
   }
@@ -146,10 +220,13 @@ function statusMatches(status: number, pattern: string): boolean {
   return String(status) === pattern
 }
 
-/** An entry's bodies, in bytes (roughly), plus a little for the rest of it. Inbound entries know what
+/** An entry's bodies, in bytes (roughly), plus about a kilobyte for the rest of it. Inbound entries know what
  *  they kept without decoding it; others (Apna's outbound attempts) carry their bodies as text. */
 function weightOf(entry: JournalEntry): number {
   const kept = (entry as { keptBytes?: unknown }).keptBytes
-  if (typeof kept === 'number') return 512 + kept
-  return 512 + (entry.body?.length ?? 0) + (entry.responseBody?.length ?? 0)
+  if (typeof kept === 'number') return ENTRY_BYTES + kept
+  return ENTRY_BYTES + (entry.body?.length ?? 0) + (entry.responseBody?.length ?? 0)
 }
+
+/** About what an entry holds besides its bodies: the entry, the request's headers and URL. */
+const ENTRY_BYTES = 1024

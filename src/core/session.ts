@@ -3,7 +3,7 @@ import { Clock } from './clock.js'
 import type { Memo } from './memo.js'
 import { EventBus } from './events.js'
 import { FaultSet, faultRuleSchema } from './faults.js'
-import { Journal } from './journal.js'
+import { Journal, type JournalBudget } from './journal.js'
 import type { AnyPartner, PartnerAction, PartnerContext, PartnerDefinition } from './partner.js'
 import { Random, seedOf } from './random.js'
 import type { RealTime } from './real-time.js'
@@ -25,6 +25,8 @@ export interface SessionDeps {
   partners: readonly AnyPartner[]
   real: RealTime
   memo: Memo
+  /** What all sessions' journals may hold together; none when absent. */
+  journalBudget?: JournalBudget
   /** Called when state changed outside a request or control call (a timeline step, an Apna attempt
    *  finishing): `--state-dir` saves the session then, best effort. */
   onChange?(session: Session): void
@@ -128,7 +130,7 @@ export class Session {
     // taken) passes for the session too, as it would have.
     const start = snap.clock.frozen || snap.clock.realAt === undefined ? now : now + (this.deps.real.now() - Date.parse(snap.clock.realAt))
     const clock = this.#makeClock(start, snap.clock.frozen)
-    const journal = new Journal(scenario.limits.journal, scenario.limits.journalBytes)
+    const journal = new Journal(scenario.limits.journal, scenario.limits.journalBytes, this.deps.journalBudget)
     const states = new Map<string, unknown>()
     const contexts = new Map<string, PartnerContext>()
     let current = ''
@@ -143,6 +145,7 @@ export class Session {
       }
     } catch (error) {
       clock.dispose()
+      journal.detach()
       for (const [name, state] of states) this.deps.partners.find((p) => p.name === name)?.disposeState?.(state)
       throw new SnapshotError(problemsOf(error, `partners.${current}.data`))
     }
@@ -231,7 +234,7 @@ export class Session {
     const start = scenario.clock.start !== undefined ? Date.parse(scenario.clock.start) : undefined
     this.clock = this.#makeClock(start, scenario.clock.frozen)
     this.random = new Random(seedOf(scenario.seed, 'faults'))
-    this.journal = new Journal(scenario.limits.journal, scenario.limits.journalBytes)
+    this.journal = new Journal(scenario.limits.journal, scenario.limits.journalBytes, this.deps.journalBudget)
     this.faults = new FaultSet(scenario.faults)
     this.#states = new Map()
     this.#contexts = new Map()
@@ -275,6 +278,7 @@ export class Session {
    *  (a reset), which dispose() does not, so a save still in the queue writes the last state. */
   #teardown(clear = true): void {
     this.clock.dispose()
+    this.journal.detach()
     for (const partner of this.deps.partners) {
       const state = this.#states.get(partner.name)
       if (state !== undefined) partner.disposeState?.(state)

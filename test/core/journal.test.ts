@@ -1,5 +1,6 @@
+import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Journal, type JournalEntry } from '../../src/core/journal.js'
+import { Journal, JournalBudget, type JournalEntry } from '../../src/core/journal.js'
 import { redactBody, redactHeaders, redactQuery, redactUrl } from '../../src/core/redact.js'
 
 const entry = (id: number, over: Partial<JournalEntry> = {}): JournalEntry => ({
@@ -23,13 +24,61 @@ describe('journal', () => {
   it('is bounded in bytes too: past the bound the oldest entries go, the newest always stays', () => {
     const journal = new Journal(100, 10_000)
     for (let i = 1; i <= 10; i++) journal.add(entry(i, { body: 'x'.repeat(2_000) }))
-    // Each weighs 2,000 + 512: three fit in 10,000 bytes.
+    // Each weighs 2,000 + 1,024: three fit in 10,000 bytes.
     expect(journal.list().map((e) => e.id)).toEqual([8, 9, 10])
     expect(journal.bytes).toBeLessThanOrEqual(10_000)
     journal.add(entry(11, { body: 'y'.repeat(50_000) }))
     expect(journal.list().map((e) => e.id)).toEqual([11])
     journal.clear()
     expect(journal.bytes).toBe(0)
+  })
+
+  it('counts every journal against a sandbox-wide budget: past it the journal holding the most sheds its oldest', () => {
+    const budget = new JournalBudget(20_000)
+    const quiet = new Journal(100, 1_000_000, budget)
+    const busy = new Journal(100, 1_000_000, budget)
+    for (let i = 1; i <= 2; i++) quiet.add(entry(i, { body: 'q'.repeat(2_000) }))
+    for (let i = 1; i <= 10; i++) busy.add(entry(i, { body: 'b'.repeat(2_000) }))
+    // 3,024 bytes each: six fit in 20,000; the busy journal gave up its oldest, the quiet one kept both.
+    expect(quiet.list().map((e) => e.id)).toEqual([1, 2])
+    expect(busy.list().map((e) => e.id)).toEqual([7, 8, 9, 10])
+    expect(budget.bytes).toBe(quiet.bytes + busy.bytes)
+    expect(budget.bytes).toBeLessThanOrEqual(20_000)
+    // A cleared journal gives its bytes back; a detached one (its session reset or deleted) leaves the
+    // budget and stays readable.
+    busy.clear()
+    expect(budget.bytes).toBe(quiet.bytes)
+    quiet.detach()
+    expect(budget.bytes).toBe(0)
+    expect(quiet.size).toBe(2)
+    quiet.add(entry(3, { body: 'q'.repeat(30_000) }))
+    expect(budget.bytes).toBe(0)
+    // One entry alone over the budget stays: the newest entry of a journal is never shed.
+    busy.add(entry(11, { body: 'b'.repeat(30_000) }))
+    expect(busy.list().map((e) => e.id)).toEqual([11])
+  })
+
+  it('keeps exactly what a plain list would, as the ring grows, wraps, sheds by bytes and is cleared', () => {
+    const op = fc.oneof(fc.record({ body: fc.nat(3_000) }), fc.constant('clear' as const))
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1_000, max: 12_000 }), fc.array(op, { maxLength: 40 }), (capacity, maxBytes, ops) => {
+        const journal = new Journal(capacity, maxBytes)
+        let model: { id: number; weight: number }[] = []
+        ops.forEach((o, id) => {
+          if (o === 'clear') {
+            journal.clear()
+            model = []
+            return
+          }
+          journal.add(entry(id, { body: 'x'.repeat(o.body) }))
+          model.push({ id, weight: 1_024 + o.body })
+          if (model.length > capacity) model.shift()
+          while (model.length > 1 && model.reduce((n, m) => n + m.weight, 0) > maxBytes) model.shift()
+          expect(journal.list().map((e) => e.id)).toEqual(model.map((m) => m.id))
+          expect(journal.bytes).toBe(model.reduce((n, m) => n + m.weight, 0))
+        })
+      }),
+    )
   })
 
   it('filters by partner, method, path glob, status or class, refusal, and limit', () => {
