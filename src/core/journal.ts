@@ -53,7 +53,7 @@ export class JournalBudget {
   readonly #journals = new Set<Journal>()
   #bytes = 0
 
-  constructor(readonly maxBytes = 64 * 1024 * 1024) {}
+  constructor(readonly maxBytes = 32 * 1024 * 1024) {}
 
   /** Bytes held by every journal of the sandbox together. */
   get bytes(): number {

@@ -144,12 +144,18 @@ export function tokenHandler(tokens: (c: Context) => TokenCache): MiddlewareHand
 /** [Authorize(Roles = role)]: GenericPrincipal.IsInRole compares ignoring case. */
 export function requires(role: string): MiddlewareHandler {
   return async (c, next) => {
-    const principal = c.get('dasPrincipal' as never) as DasPrincipal | undefined
-    if (!principal) throw denied(`no Authorization header: ${role} needs a bearer token (POST /__sandbox/das/tokens mints one)`)
-    if (!principal.roles.some((r) => r.toLowerCase() === role.toLowerCase())) {
-      throw denied(`the token's data claim "${principal.roles.join(' ')}" lacks ${role}`)
-    }
+    checkRole(c, role)
     return next()
+  }
+}
+
+/** Throws the 401 of requires(role); for a handler that checks the role itself, in one layer with what
+ *  it does next. */
+export function checkRole(c: Context, role: string): void {
+  const principal = c.get('dasPrincipal' as never) as DasPrincipal | undefined
+  if (!principal) throw denied(`no Authorization header: ${role} needs a bearer token (POST /__sandbox/das/tokens mints one)`)
+  if (!principal.roles.some((r) => r.toLowerCase() === role.toLowerCase())) {
+    throw denied(`the token's data claim "${principal.roles.join(' ')}" lacks ${role}`)
   }
 }
 

@@ -2,7 +2,7 @@ import { Hono, type Context, type MiddlewareHandler, type Next } from 'hono'
 import type { z } from 'zod'
 import type { PartnerEnv } from '../../core/partner.js'
 import { zodValidator } from '../../core/validate.js'
-import { requires, tokenHandler } from './auth.js'
+import { checkRole, requires, tokenHandler } from './auth.js'
 import { jsonBody, methodNotAllowed, notFound, onInvalid } from './errors.js'
 import type { GenericRow } from './fixtures.js'
 import {
@@ -60,12 +60,15 @@ function search(c: C): string {
   return q < 0 ? '' : url.slice(q)
 }
 
-/** A GET that reads `stream`: answered from the session's page cache when this route, query string
- *  and stream version were seen (the query was valid then, so it is now); otherwise validated and
- *  rendered, and kept. Only 200s are kept: refusals go through the validator every time. */
-function cachedList(route: string, stream: (state: DasStore) => EventStream<unknown>, schema: z.ZodType, render: (c: C) => string): Step[] {
+/** A GET that reads `stream`, for callers with `role`: answered from the session's page cache when
+ *  this route, query string and stream version were seen (the query was valid then, so it is now);
+ *  otherwise validated and rendered, and kept. Only 200s are kept: refusals go through the validator
+ *  every time. The role is checked before the cache, in the same layer (each layer costs a closure and
+ *  a promise on every call). */
+function cachedList(role: string, route: string, stream: (state: DasStore) => EventStream<unknown>, schema: z.ZodType, render: (c: C) => string): Step[] {
   return [
     (c, next) => {
+      checkRole(c, role)
       const state = c.get('state')
       const body = state.pages.get(route + search(c), stream(state).nextId)
       return body === undefined ? next() : c.body(body, 200, JSON_TYPE)
@@ -100,7 +103,7 @@ export function dasRoutes(): Hono<Env> {
 
   // ApprenticeshipEventsController
   const apprenticeships = '/api/events/apprenticeships'
-  route('GET', apprenticeships, requires('ReadApprenticeshipEvent'), ...cachedList('apprenticeships', (s) => s.streams.apprenticeships, streamQuery, (c) =>
+  route('GET', apprenticeships, ...cachedList('ReadApprenticeshipEvent', 'apprenticeships', (s) => s.streams.apprenticeships, streamQuery, (c) =>
     listJson(read(c.get('state').streams.apprenticeships, valid<StreamQuery>(c, 'query')), apprenticeshipJson),
   ))
   route('POST', apprenticeships, requires('StoreApprenticeshipEvent'), ...body('request', apprenticeshipEventInput), (c) => {
@@ -119,7 +122,7 @@ export function dasRoutes(): Hono<Env> {
 
   // AgreementEventsController (its route is "engagements") and AccountEventsController
   const engagements = '/api/events/engagements'
-  route('GET', engagements, requires('ReadAgreementEvent'), ...cachedList('engagements', (s) => s.streams.engagements, streamQuery, (c) =>
+  route('GET', engagements, ...cachedList('ReadAgreementEvent', 'engagements', (s) => s.streams.engagements, streamQuery, (c) =>
     listJson(read(c.get('state').streams.engagements, valid<StreamQuery>(c, 'query')), agreementJson),
   ))
   route('POST', engagements, requires('StoreAgreementEvent'), ...body('request', agreementEventInput), (c) => {
@@ -127,7 +130,7 @@ export function dasRoutes(): Hono<Env> {
     return created(c, engagements)
   })
   const accounts = '/api/events/accounts'
-  route('GET', accounts, requires('ReadAccountEvent'), ...cachedList('accounts', (s) => s.streams.accounts, streamQuery, (c) =>
+  route('GET', accounts, ...cachedList('ReadAccountEvent', 'accounts', (s) => s.streams.accounts, streamQuery, (c) =>
     listJson(read(c.get('state').streams.accounts, valid<StreamQuery>(c, 'query')), accountJson),
   ))
   route('POST', accounts, requires('StoreAccountEvent'), ...body('request', accountEventInput), (c) => {
@@ -150,11 +153,11 @@ export function dasRoutes(): Hono<Env> {
     return listJson(events, genericJson)
   }
   const genericList = (route: string, schema: z.ZodType, filter: (e: DasEvent<GenericRow>, q: GenericQuery) => boolean) =>
-    cachedList(route, (s) => s.streams.generic, schema, (c) => generic(c, filter))
+    cachedList('ReadGenericEvent', route, (s) => s.streams.generic, schema, (c) => generic(c, filter))
   const ofType = (e: DasEvent<GenericRow>, q: GenericQuery) => q.types.some((t) => sqlEquals(e.row.Type, t))
-  route('GET', '/api/events/getSinceEvent', requires('ReadGenericEvent'), ...genericList('getSinceEvent', sinceEventQuery, (e, q) => e.Id >= q.fromEventId && ofType(e, q)))
-  route('GET', '/api/events/getByDateRange', requires('ReadGenericEvent'), ...genericList('getByDateRange', byDateRangeQuery, ofType))
-  route('GET', '/api/events/getByResourceId', requires('ReadGenericEvent'), ...genericList('getByResourceId', byResourceQuery, (e, q) =>
+  route('GET', '/api/events/getSinceEvent', ...genericList('getSinceEvent', sinceEventQuery, (e, q) => e.Id >= q.fromEventId && ofType(e, q)))
+  route('GET', '/api/events/getByDateRange', ...genericList('getByDateRange', byDateRangeQuery, ofType))
+  route('GET', '/api/events/getByResourceId', ...genericList('getByResourceId', byResourceQuery, (e, q) =>
     // `ResourceType = NULL` is never true in SQL: without both, nothing matches.
     q.resourceType !== undefined && q.resourceId !== undefined && sqlEquals(e.row.ResourceType, q.resourceType) && sqlEquals(e.row.ResourceId, q.resourceId),
   ))
