@@ -15,6 +15,8 @@ await build({
   format: 'esm',
   sourcemap: true,
   logLevel: 'error',
-  // CommonJS dependencies (jsonwebtoken, xmlbuilder2) call require(); an ES module has none of its own.
+  // CommonJS modules in the bundle (yaml's) call require() for Node's own modules; an ES module has none
+  // of its own. jsonwebtoken and xmlbuilder2 are not bundled: core/lazy.ts loads them from node_modules
+  // when first needed, which keeps them out of start-up.
   banner: { js: "import { createRequire as __sandboxRequire } from 'node:module'; const require = __sandboxRequire(import.meta.url);" },
 })

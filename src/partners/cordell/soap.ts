@@ -1,6 +1,8 @@
-import { create } from 'xmlbuilder2'
+import { lazily } from '../../core/lazy.js'
 import { NS, SOAP12_NS, type OperationName } from './fields.js'
 import type { ResultSet } from './views.js'
+
+const xmlbuilder2 = lazily<typeof import('xmlbuilder2')>('xmlbuilder2')
 
 /** The SOAP 1.2 wire format, apart from behaviour: result envelopes and faults as a .NET SOAP 1.2
  *  service writes them (prefix `s`, document/literal, the result wrapped in <MethodResponse><MethodResult>
@@ -83,7 +85,7 @@ export function faultStatus(code: FaultCode): 400 | 500 {
 }
 
 export function faultEnvelope(fault: Fault): string {
-  const doc = create({ version: '1.0', encoding: 'utf-8' })
+  const doc = xmlbuilder2().create({ version: '1.0', encoding: 'utf-8' })
   const f = doc.ele(SOAP12_NS, 's:Envelope').ele(SOAP12_NS, 's:Body').ele(SOAP12_NS, 's:Fault')
   const code = f.ele(SOAP12_NS, 's:Code')
   code.ele(SOAP12_NS, 's:Value').txt(`s:${fault.code}`)

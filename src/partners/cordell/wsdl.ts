@@ -1,5 +1,7 @@
-import { create } from 'xmlbuilder2'
+import { lazily } from '../../core/lazy.js'
 import { actionOf, NS, OPERATIONS, type Field } from './fields.js'
+
+const xmlbuilder2 = lazily<typeof import('xmlbuilder2')>('xmlbuilder2')
 
 /** The service description at `GET /cordell/Costing?wsdl`: WSDL 1.1 with one SOAP 1.2 binding and one
  *  port (node-soap binds to the last port it finds, so there is no SOAP 1.1 port to pick by mistake),
@@ -11,7 +13,7 @@ import { actionOf, NS, OPERATIONS, type Field } from './fields.js'
  *  unless explicitly marked as [mandatory]" and marks none (the service then faults on the ones it
  *  needs). */
 
-type XMLBuilder = ReturnType<typeof create>
+type XMLBuilder = ReturnType<typeof import('xmlbuilder2').create>
 
 const WSDL = 'http://schemas.xmlsoap.org/wsdl/'
 const SOAP12 = 'http://schemas.xmlsoap.org/wsdl/soap12/'
@@ -19,7 +21,7 @@ const XS = 'http://www.w3.org/2001/XMLSchema'
 const XMLNS = 'http://www.w3.org/2000/xmlns/'
 
 export function wsdl(baseUrl: string): string {
-  const doc = create({ version: '1.0', encoding: 'utf-8' })
+  const doc = xmlbuilder2().create({ version: '1.0', encoding: 'utf-8' })
   const defs = doc
     .ele(WSDL, 'wsdl:definitions')
     .att(XMLNS, 'xmlns:soap12', SOAP12)

@@ -1,10 +1,13 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import jwt from 'jsonwebtoken'
+import type { JwtPayload } from 'jsonwebtoken'
+import { lazily } from '../../core/lazy.js'
 import { createSecretKey, type KeyObject } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import { formatDuration } from '../../core/duration.js'
 import { denied, invalidToken } from './errors.js'
 import type { DasConfig } from './schema.js'
+
+const jwt = lazily<typeof import('jsonwebtoken')>('jsonwebtoken')
 
 /** The service's security, from SFA.DAS.ApiTokens.Client ApiKeyHandler (a Web API message handler):
  *  - no Authorization header: the request goes on anonymous, and [Authorize] answers 401;
@@ -40,9 +43,9 @@ export interface TokenFacts {
 /** Everything validateToken checks but the time; see validateToken for the order. */
 export function tokenFacts(config: DasConfig, token: string, secret: KeyObject | string = config.signingKey): TokenFacts {
   const fail = (exception: string, why: string): TokenFacts => ({ early: { ok: false, exception, why }, exp: 0, late: { ok: false, exception, why } })
-  let payload: jwt.JwtPayload
+  let payload: JwtPayload
   try {
-    const decoded = jwt.verify(token, secret, { algorithms: ['HS256', 'HS384', 'HS512'], ignoreExpiration: true, ignoreNotBefore: true })
+    const decoded = jwt().verify(token, secret, { algorithms: ['HS256', 'HS384', 'HS512'], ignoreExpiration: true, ignoreNotBefore: true })
     if (typeof decoded === 'string') return fail('ArgumentException', 'the token payload is not a JSON object')
     payload = decoded
   } catch (error) {
@@ -176,7 +179,7 @@ export function mintToken(config: DasConfig, options: MintOptions): { token: str
   const audience = options.audience ?? audiences(config)[0]!
   const issuer = options.issuer ?? config.issuer
   const roles = options.permissions.length === 1 ? options.permissions[0] : options.permissions
-  const token = jwt.sign({ data: options.permissions.join(' '), roles, iss: issuer, aud: audience, exp, nbf }, config.signingKey, { algorithm: 'HS256', noTimestamp: true })
+  const token = jwt().sign({ data: options.permissions.join(' '), roles, iss: issuer, aud: audience, exp, nbf }, config.signingKey, { algorithm: 'HS256', noTimestamp: true })
   return { token, expiresAt: iso(exp), audience, issuer }
 }
 
