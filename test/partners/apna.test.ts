@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startSandbox, type RunningSandbox } from '../../src/sandbox.js'
 import { apna } from '../../src/partners/apna/index.js'
 import { candidateAt } from '../../src/partners/apna/fixtures.js'
-import { applicationSchema } from '../../src/partners/apna/schema.js'
+import { payloadOf, shape } from '../../src/partners/apna/payload.js'
+import { applicationSchema, invalidKinds } from '../../src/partners/apna/schema.js'
 import type { SandboxEvent } from '../../src/core/events.js'
 import { deadUrl, DOCUMENTED, startReceiver, type Receiver } from './apna/receiver.js'
 
@@ -398,6 +399,15 @@ describe('apna: payloads', () => {
       expect(c.contact_info.phone_number).toMatch(/^99999\d{5}$/)
       expect(c.contact_info.email).toMatch(/@example\.com$/)
       if (c.experiences.length === 0) expect(c.current_salary).toBe(0)
+    }
+  })
+
+  it('reads back from the body the payload it was built as (the log keeps only the body), defects included', () => {
+    for (let i = 0; i < 50; i++) {
+      for (const invalid of [undefined, ...invalidKinds]) {
+        const { value, body } = shape(candidateAt(42, i), { patches: [{ current_city: 'Pune' }], omit: ['email'], ...(invalid ? { invalid } : {}) })
+        expect(payloadOf({ invalid: invalid ?? null, body })).toEqual(value)
+      }
     }
   })
 

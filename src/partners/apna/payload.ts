@@ -105,3 +105,10 @@ function set(value: unknown, path: string, v: unknown): void {
   const p = parentOf(value, path, true)
   if (p) p[0][p[1]] = v
 }
+
+/** What a delivery's body serialises, read back when asked for (views, snapshots) rather than kept beside
+ *  the body: the application as built; a deliberately malformed body has none. shape() makes every other
+ *  body with JSON.stringify, so this is the same value. */
+export function payloadOf(d: { invalid: InvalidKind | null; body: string }): unknown {
+  return d.invalid === 'malformed_json' ? null : JSON.parse(d.body)
+}

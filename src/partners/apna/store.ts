@@ -8,7 +8,7 @@ import { redactBody, redactHeaders, redactQuery, redactUrl } from '../../core/re
 import { journalHeaders, outboundHeaders } from './auth.js'
 import { deliveryNotFound, noTarget, queueFull, stillInProgress } from './errors.js'
 import { candidateAt, type CandidateOptions } from './fixtures.js'
-import { shape } from './payload.js'
+import { payloadOf, shape } from './payload.js'
 import { deliveryStates, invalidKinds, streamInput, targetSchema, type ApnaConfig, type ApnaTarget, type DeliveryState, type InvalidKind, type PushInput, type StreamInput } from './schema.js'
 import { deliverySummary } from './views.js'
 import { destroyAgents, makeAgents, postJson, type Agents, type WireResult } from './wire.js'
@@ -63,7 +63,8 @@ export interface Delivery {
   redeliveries: number
   attemptCount: number
   attempts: Attempt[]
-  payload: unknown
+  /** The request body as sent. The payload it serialises is not kept beside it (see payloadOf): a log
+   *  of 10,000 deliveries a session would hold every application twice. */
   body: string
   /** Attempts in the current round, for the retry rule. */
   roundAttempts: number
@@ -148,7 +149,7 @@ export class ApnaStore {
     const made: Delivery[] = []
     for (let i = 0; i < n; i++) {
       const index = this.#nextIndex++
-      const { value, body } = shape(candidateAt(this.ctx.seed, index, this.#candidates), {
+      const { body } = shape(candidateAt(this.ctx.seed, index, this.#candidates), {
         patches: [this.config.overrides, input.overrides, input.candidates?.[i]],
         ...(input.omit ? { omit: input.omit } : {}),
         ...(input.invalid ? { invalid: input.invalid } : {}),
@@ -167,7 +168,6 @@ export class ApnaStore {
         redeliveries: 0,
         attemptCount: 0,
         attempts: [],
-        payload: value,
         body,
         roundAttempts: 0,
         retryTimer: undefined,
@@ -495,7 +495,8 @@ export class ApnaStore {
       streamSeq: this.#streamSeq,
       nextIndex: this.#nextIndex,
       nextSlot: Number.isFinite(this.#nextSlot) ? this.#nextSlot : null,
-      deliveries: [...this.#deliveries.values()].map(({ retryTimer: _, ...d }) => d),
+      // The payload in its place (after the attempts, before the body), as snapshots have always had it.
+      deliveries: [...this.#deliveries.values()].map(({ retryTimer: _, body, roundAttempts, ...d }) => ({ ...d, payload: payloadOf({ ...d, body }), body, roundAttempts })),
       ready: this.#ready.map((d) => d.id),
       streams: this.#streams.map(({ timer: _, ...s }) => s),
     }
@@ -524,7 +525,7 @@ export class ApnaStore {
     this.#nextIndex = saved.nextIndex
     this.#nextSlot = saved.nextSlot ?? Number.NEGATIVE_INFINITY
     const resend: Delivery[] = []
-    for (const s of saved.deliveries) {
+    for (const { payload: _, ...s } of saved.deliveries) {
       const d: Delivery = { ...s, retryTimer: undefined }
       this.#deliveries.set(d.id, d)
       if (d.state === 'queued' || d.state === 'sending' || d.state === 'retrying') this.#open++

@@ -1,6 +1,7 @@
 import { redactHeaders } from '../../core/redact.js'
 import { authView } from './auth.js'
 import type { ApnaTarget } from './schema.js'
+import { payloadOf } from './payload.js'
 import type { Delivery } from './store.js'
 
 /** The delivery log's wire format for the control API and the events stream. */
@@ -13,7 +14,7 @@ export function deliverySummary(d: Delivery) {
     attempts: d.attemptCount,
     lastStatus: last?.status ?? null,
     nextAttemptAt: d.nextAttemptAt,
-    full_name: fullName(d.payload),
+    full_name: fullName(payloadOf(d)),
   }
 }
 
@@ -25,7 +26,7 @@ export function deliveryView(d: Delivery, withPayload: boolean) {
     source: d.source,
     index: d.index,
     invalid: d.invalid,
-    full_name: fullName(d.payload),
+    full_name: fullName(payloadOf(d)),
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
     nextAttemptAt: d.nextAttemptAt,
@@ -34,7 +35,7 @@ export function deliveryView(d: Delivery, withPayload: boolean) {
     /** Whether the last successful answer was the document's {"status":"success",…}; null until delivered. */
     documentedResponse: d.state === 'delivered' && last ? last.documented : null,
     attempts: d.attempts,
-    ...(withPayload ? { payload: d.payload, body: d.body } : {}),
+    ...(withPayload ? { payload: payloadOf(d), body: d.body } : {}),
   }
 }
 
