@@ -43,8 +43,8 @@ const MEMO_KEPT = 64
 const ENVELOPE_MEMO_CHARS = 4096
 // One object each for every response: the journal keeps a response's headers, and a shared object is
 // one fewer thing for each entry to hold.
-const JSON_TYPE = { 'Content-Type': 'application/json' }
-const SOAP_TYPE = { 'content-type': SOAP_CONTENT_TYPE }
+const JSON_TYPE = Object.freeze({ 'Content-Type': 'application/json' })
+const SOAP_TYPE = Object.freeze({ 'content-type': SOAP_CONTENT_TYPE })
 /** Stateless in one-shot use (no `stream` option), so one serves every request. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
 

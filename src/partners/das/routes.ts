@@ -31,7 +31,7 @@ type C = Context<Env>
 /** A middleware or the final handler of a route. */
 type Step = (c: C, next: Next) => Response | Promise<Response | void>
 
-const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' }
+const JSON_TYPE = Object.freeze({ 'content-type': 'application/json; charset=utf-8' })
 
 /** The route as the service spells it, and as most clients will: lower case (Web API matches routes
  *  ignoring case) and with the trailing slash the document's own examples use. */

@@ -95,7 +95,7 @@ function jsonText(c: Context<Env>, text: Bytes): Response {
 }
 
 // One object for every answer: the journal keeps each response's headers.
-const JSON_TYPE = { 'content-type': 'application/json; charset=utf-8' }
+const JSON_TYPE = Object.freeze({ 'content-type': 'application/json; charset=utf-8' })
 
 /** Everything after the `?` of the request's URL, as sent: what a query validator reads. */
 function rawQuery(c: Context<Env>): string {
