@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
+import { median } from './lib/load.js'
 import { startChild, type Child } from './lib/processes.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -42,7 +43,6 @@ async function costOf(child: Child, url: string, c: Case, seconds: number) {
   return { us: (cpuUs(child.proc.pid!) - before) / r.requests.total, rps: (r.requests.total / ms) * 1000, non2xx: r.non2xx }
 }
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 
 const { child, match } = await startChild(process.execPath, [join(ROOT, 'dist/main.js'), '--port', '0', '--scenario', join(ROOT, 'scenarios/default.yaml')], READY)
 const base = match[1]!

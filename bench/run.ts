@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { spawnSync } from 'node:child_process'
-import { autocannonLoad, hasWrk, wrkLoad, type Load, type Target } from './lib/load.js'
+import { autocannonLoad, hasWrk, median, wrkLoad, type Load, type Target } from './lib/load.js'
 import { startChild, type Child } from './lib/processes.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -75,7 +75,6 @@ function timed(url: string, headers: Record<string, string>): Promise<{ ttfbMs: 
 }
 
 const fmt = (n: number, digits = 0) => (Number.isFinite(n) ? n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits }) : '–')
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[xs.length >> 1]!
 const ratio = (a: number, b: number) => (b > 0 ? (a / b).toFixed(2) : '–')
 function row(measure: string, sandbox: string, bare: string, r: string, target: string, met: boolean | undefined) {
   rows.push([measure, sandbox, bare, r, target, met === undefined ? '' : met ? 'yes' : '**no**'])

@@ -19,6 +19,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
 import { parse as parseYaml } from 'yaml'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { median } from './lib/load.js'
 import { startChild } from './lib/processes.js'
 
 const SECONDS = Number(process.env.SOAK_SECONDS ?? 120)
@@ -278,12 +279,9 @@ for (const s of hung) s.destroy()
 receiver.close()
 
 const growth = rss.warm > 0 ? ((rss.end - rss.warm) / rss.warm) * 100 : NaN
-const median = (from: number, to: number) => {
-  const xs = samples.filter((x) => x.t >= from && x.t < to).map((x) => x.mb).sort((a, b) => a - b)
-  return xs.length ? xs[xs.length >> 1]! : NaN
-}
-const afterWarm = median(WARMUP, WARMUP + WINDOW)
-const atEnd = median(elapsed - WINDOW, elapsed + 1)
+const within = (from: number, to: number) => median(samples.filter((x) => x.t >= from && x.t < to).map((x) => x.mb))
+const afterWarm = within(WARMUP, WARMUP + WINDOW)
+const atEnd = within(elapsed - WINDOW, elapsed + 1)
 const windowed = ((atEnd - afterWarm) / afterWarm) * 100
 const pct = (x: number) => (Number.isFinite(x) ? `${x >= 0 ? '+' : ''}${x.toFixed(1)} %` : 'n/a')
 console.log(`

@@ -61,3 +61,8 @@ export function wrkLoad(target: Target, connections: number, seconds: number): L
     tool: 'wrk',
   }
 }
+
+/** The middle value (the upper one of an even count): what repeated measurements on a busy host report. */
+export function median(xs: readonly number[]): number {
+  return [...xs].sort((a, b) => a - b)[xs.length >> 1] ?? NaN
+}

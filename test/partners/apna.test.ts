@@ -409,6 +409,8 @@ describe('apna: payloads', () => {
         expect(payloadOf({ invalid: invalid ?? null, body })).toEqual(value)
       }
     }
+    // A restored snapshot may carry a body that is not JSON: its payload reads as null, not a 500.
+    expect(payloadOf({ invalid: null, body: '{"full_name": "Asha' })).toBeNull()
   })
 
   it('is a pure function of seed and index, and ongoingEnd: omit leaves end out as the sample does', () => {
