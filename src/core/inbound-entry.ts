@@ -2,8 +2,11 @@ import type { IncomingHttpHeaders } from 'node:http'
 import { BODY_CAP, type JournalEntry } from './journal.js'
 import { redactBody, redactHeaders, redactQuery, redactUrl } from './redact.js'
 
-/** Response headers in any form a Response may hold them. */
-export type RawHeaders = Headers | Record<string, string | string[] | number | undefined> | [string, string][] | undefined
+/** Response headers in any form a Response may hold them, or as the journal packs them (`name\nvalue\n…`). */
+export type RawHeaders = Headers | Record<string, string | string[] | number | undefined> | [string, string][] | string | undefined
+
+/** Request headers: Node's parsed object or its rawHeaders list, a web Headers, or packed text. */
+export type HeaderSource = IncomingHttpHeaders | readonly string[] | Headers | string
 
 const decoder = new TextDecoder('utf-8', { fatal: false })
 const TEXTUAL = /json|xml|text|html|javascript|x-www-form-urlencoded/i
@@ -11,7 +14,8 @@ const TEXTUAL = /json|xml|text|html|javascript|x-www-form-urlencoded/i
 /** A journal entry for a request a client made. It keeps references to what it saw and builds the
  *  masked, decoded views (headers, query, bodies, times) only when someone reads them: most entries are
  *  never read, and building them cost more than serving the request. Reading, JSON.stringify included,
- *  gives the same fields as any JournalEntry. */
+ *  gives the same fields as any JournalEntry. The journal copies what it keeps off the JS heap
+ *  (packed-entries.ts) and makes one of these again to read it. */
 export class InboundEntry implements JournalEntry {
   readonly direction = 'inbound' as const
   status = 0
@@ -22,10 +26,12 @@ export class InboundEntry implements JournalEntry {
   refusal: string | null = null
   error: string | null = null
   #views: Map<string, unknown> | undefined
-  #requestBody: Uint8Array | undefined
-  #responseHeaders: RawHeaders
-  /** At most BODY_CAP of the response, as the socket got it. */
-  #responseBody: string | Uint8Array | null | undefined
+  /** @internal The request body as read, at most BODY_CAP of it. */
+  requestBody: Uint8Array | undefined
+  /** @internal */
+  responseHeadersRaw: RawHeaders
+  /** @internal At most BODY_CAP of the response (a longer string is cut when read or packed). */
+  responseBodyRaw: string | Uint8Array | null | undefined
 
   constructor(
     readonly id: number,
@@ -33,34 +39,25 @@ export class InboundEntry implements JournalEntry {
     readonly partner: string,
     readonly method: string,
     readonly path: string,
-    readonly rawUrl: string,
-    private readonly rawHeaders: IncomingHttpHeaders | Headers,
-    private readonly atMs: number,
-    private readonly realMs: number,
-    private readonly contentType: string,
+    /** @internal */ readonly rawUrl: string,
+    /** @internal */ readonly rawHeaders: HeaderSource,
+    /** @internal */ readonly atMs: number,
+    /** @internal */ readonly realMs: number,
   ) {}
 
-  /** The request body; only its first BODY_CAP bytes are kept (copied, so a 1 MiB body is not pinned). */
+  /** The request body; only its first BODY_CAP bytes are kept (the journal copies them). */
   keepRequestBody(body: Uint8Array): void {
     if (body.byteLength === 0) return
     this.bodyTruncated = body.byteLength > BODY_CAP
-    this.#requestBody = own(body.byteLength > BODY_CAP ? body.subarray(0, BODY_CAP) : body)
+    this.requestBody = body.byteLength > BODY_CAP ? body.subarray(0, BODY_CAP) : body
   }
 
-  /** What the response was; a body over BODY_CAP is cut and copied (a slice would pin a 10 MB page). */
+  /** What the response was; the journal copies at most BODY_CAP of the body. */
   keepResponse(status: number, headers: RawHeaders, body: string | Uint8Array | null | undefined, size: number | null): void {
     this.status = status
-    this.#responseHeaders = headers
+    this.responseHeadersRaw = headers
     this.responseSize = size
-    if (typeof body === 'string') this.#responseBody = body.length > BODY_CAP ? Buffer.from(body.slice(0, BODY_CAP)) : body
-    else if (body instanceof Uint8Array) this.#responseBody = own(body.byteLength > BODY_CAP ? body.subarray(0, BODY_CAP) : body)
-    else this.#responseBody = body
-  }
-
-  /** What the entry holds in bodies, in bytes, for the journal's memory bound. */
-  get keptBytes(): number {
-    const res = this.#responseBody
-    return (this.#requestBody?.byteLength ?? 0) + (typeof res === 'string' ? res.length : (res?.byteLength ?? 0))
+    this.responseBodyRaw = body instanceof Uint8Array && body.byteLength > BODY_CAP ? body.subarray(0, BODY_CAP) : body
   }
 
   get url(): string {
@@ -81,7 +78,7 @@ export class InboundEntry implements JournalEntry {
   // The bodies are decoded afresh on each read rather than kept: a kept 64 KiB text would double what
   // the entry holds, for every entry ever listed.
   get body(): string {
-    return this.#requestBody ? redactBody(decoder.decode(this.#requestBody.subarray(0, BODY_CAP)), this.contentType) : ''
+    return this.requestBody ? redactBody(decoder.decode(this.requestBody), this.headers['content-type'] ?? '') : ''
   }
 
   get at(): string {
@@ -94,14 +91,15 @@ export class InboundEntry implements JournalEntry {
 
   get responseHeaders(): Record<string, string> {
     return this.#view('responseHeaders', () => {
-      const out = redactHeaders(entriesOf(this.#responseHeaders))
+      const out = redactHeaders(entriesOf(this.responseHeadersRaw))
       if (out.location) out.location = redactUrl(out.location)
       return out
     })
   }
 
   get responseBody(): string {
-    const body = this.#responseBody
+    const raw = this.responseBodyRaw
+    const body = typeof raw === 'string' && raw.length > BODY_CAP ? raw.slice(0, BODY_CAP) : raw
     const size = this.responseSize ?? 0
     const type = this.responseHeaders['content-type'] ?? ''
     if (body === undefined) return size > 0 ? `[${size} bytes, streamed, not kept]` : ''
@@ -145,21 +143,27 @@ export class InboundEntry implements JournalEntry {
   }
 }
 
-/** A view that does not keep a larger buffer alive: socket reads and cached pages are slices of big
- *  allocations, and a journal of 10,000 entries must not pin 10,000 of those. */
-function own(view: Uint8Array): Uint8Array {
-  // new Uint8Array(view) copies; a Buffer's slice() would not.
-  return view.buffer.byteLength > view.byteLength + 1024 ? new Uint8Array(view) : view
-}
-
-function entriesOf(headers: RawHeaders | IncomingHttpHeaders): [string, string][] {
+/** Header pairs, names in lower case, a repeated header's values joined as Node joins them. */
+function entriesOf(headers: RawHeaders | HeaderSource): [string, string][] {
   if (headers === undefined) return []
   if (headers instanceof Headers) return [...headers]
-  if (Array.isArray(headers)) return headers.map(([k, v]) => [k.toLowerCase(), v])
+  if (typeof headers === 'string') return headers === '' ? [] : pairs(headers.split('\n'))
+  if (Array.isArray(headers)) return typeof headers[0] === 'string' ? pairs(headers as unknown as readonly string[]) : (headers as [string, string][]).map(([k, v]) => [k.toLowerCase(), v])
   const out: [string, string][] = []
   for (const [k, v] of Object.entries(headers)) {
     if (v === undefined) continue
     out.push([k.toLowerCase(), Array.isArray(v) ? v.join(', ') : String(v)])
   }
   return out
+}
+
+/** `[name, value, name, value…]` as pairs, one per name. */
+function pairs(list: readonly string[]): [string, string][] {
+  const byName = new Map<string, string>()
+  for (let i = 0; i + 1 < list.length; i += 2) {
+    const name = list[i]!.toLowerCase()
+    const had = byName.get(name)
+    byName.set(name, had === undefined ? list[i + 1]! : `${had}, ${list[i + 1]}`)
+  }
+  return [...byName]
 }

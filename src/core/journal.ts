@@ -1,6 +1,8 @@
 /** One session's record of every partner request and its response, so a failing test can ask the
  *  sandbox what it was sent and why a call was refused (WireMock's request journal, bounded the same way). */
 
+import { PackedEntries } from './packed-entries.js'
+
 export const BODY_CAP = 64 * 1024
 
 export interface JournalEntry {
@@ -87,10 +89,9 @@ export class JournalBudget {
 
 /** Keeps the newest `capacity` entries in a ring, so an endless test run costs bounded memory. */
 export class Journal {
-  #ring: (JournalEntry | undefined)[]
-  /** What each slot's entry keeps in bodies, in bytes (roughly), so the ring is bounded in memory
-   *  too: 10,000 entries of 64 KiB bodies would otherwise be 640 MB for one session. */
-  #weights: number[]
+  /** The ring's slots; what each entry weighs (its bodies and text, roughly, in bytes) bounds the ring in
+   *  memory too: 10,000 entries of 64 KiB bodies would otherwise be 640 MB for one session. */
+  #slots = new PackedEntries()
   #bytes = 0
   #next = 0
   #count = 0
@@ -104,9 +105,7 @@ export class Journal {
     budget?: JournalBudget,
   ) {
     // The ring grows to its capacity as entries come (a session that makes ten calls should not cost
-    // two 10,000-slot arrays), then wraps.
-    this.#ring = []
-    this.#weights = []
+    // 10,000 slots), then wraps.
     this.#budget = budget
     budget?.join(this)
   }
@@ -117,22 +116,20 @@ export class Journal {
 
   add(entry: JournalEntry): JournalEntry {
     const before = this.#bytes
-    const weight = weightOf(entry)
-    const len = this.#ring.length
-    if (len < Math.max(1, this.capacity)) {
+    const slots = this.#slots
+    const len = slots.length
+    const capacity = Math.max(1, this.capacity)
+    if (len < capacity) {
       // Still growing: the next slot is the end (what was shed is at the start, not yet wrapped to).
-      this.#ring.push(entry)
-      this.#weights.push(weight)
-      this.#next = (len + 1) % Math.max(1, this.capacity)
+      this.#bytes += slots.write(len, entry)
+      this.#next = (len + 1) % capacity
       this.#count++
     } else {
-      if (this.#count === len) this.#bytes -= this.#weights[this.#next]!
-      this.#ring[this.#next] = entry
-      this.#weights[this.#next] = weight
+      if (this.#count === len) this.#release(this.#next)
+      this.#bytes += slots.write(this.#next, entry)
       this.#next = (this.#next + 1) % len
       this.#count = Math.min(this.#count + 1, len)
     }
-    this.#bytes += weight
     // Past the byte bound the oldest go first; the newest entry always stays.
     while (this.#bytes > this.maxBytes && this.#count > 1) this.#dropOldest()
     this.#budget?.charge(this.#bytes - before)
@@ -145,13 +142,16 @@ export class Journal {
   }
 
   #dropOldest(): number {
-    const len = this.#ring.length
-    const oldest = (this.#next - this.#count + len) % len
-    const weight = this.#weights[oldest]!
-    this.#bytes -= weight
-    this.#weights[oldest] = 0
-    this.#ring[oldest] = undefined
+    const len = this.#slots.length
+    const weight = this.#release((this.#next - this.#count + len) % len)
     this.#count--
+    return weight
+  }
+
+  #release(slot: number): number {
+    const weight = this.#slots.weightAt(slot)
+    this.#bytes -= weight
+    this.#slots.release(slot)
     return weight
   }
 
@@ -162,7 +162,7 @@ export class Journal {
     this.#budget = undefined
   }
 
-  /** Roughly what the kept entries hold in bodies, in bytes. */
+  /** Roughly what the kept entries hold, in bytes. */
   get bytes(): number {
     return this.#bytes
   }
@@ -171,31 +171,44 @@ export class Journal {
     return this.#count
   }
 
-  /** Newest last; `limit` keeps the newest n of the matches. */
+  /** Newest last; `limit` keeps the newest n of the matches. Entries are matched on their packed
+   *  fields and built only when they match, newest first, so a limited query reads only what it returns. */
   list(query: JournalQuery = {}): JournalEntry[] {
-    const matches = this.#all().filter(matcher(query))
-    return query.limit !== undefined ? matches.slice(Math.max(0, matches.length - query.limit)) : matches
+    const slots = this.#slots
+    const len = slots.length
+    const path = query.path ? globToRegExp(query.path) : undefined
+    const status = query.status?.toLowerCase()
+    const method = query.method?.toUpperCase()
+    const limit = query.limit ?? Infinity
+    const out: JournalEntry[] = []
+    for (let i = this.#count - 1; i >= 0 && out.length < limit; i--) {
+      const slot = (this.#next - this.#count + i + len) % len
+      if (query.partner && slots.partnerAt(slot) !== query.partner) continue
+      if (method && slots.methodAt(slot) !== method) continue
+      if (status && !statusMatches(slots.statusAt(slot), status)) continue
+      if (query.refused !== undefined && slots.refusedAt(slot) !== query.refused) continue
+      if (path && !path.test(slots.pathAt(slot))) continue
+      out.push(slots.read(slot))
+    }
+    return out.reverse()
   }
 
   get(id: number): JournalEntry | undefined {
-    return this.#all().find((e) => e.id === id)
+    const slots = this.#slots
+    const len = slots.length
+    for (let i = 0; i < this.#count; i++) {
+      const slot = (this.#next - this.#count + i + len) % len
+      if (slots.idAt(slot) === id) return slots.read(slot)
+    }
+    return undefined
   }
 
   clear(): void {
     this.#budget?.charge(-this.#bytes)
-    this.#weights = []
+    this.#slots.clear()
     this.#bytes = 0
-    this.#ring = []
     this.#next = 0
     this.#count = 0
-  }
-
-  #all(): JournalEntry[] {
-    const out: JournalEntry[] = []
-    const len = this.#ring.length
-    const start = (this.#next - this.#count + len) % len
-    for (let i = 0; i < this.#count; i++) out.push(this.#ring[(start + i) % len]!)
-    return out
   }
 }
 
@@ -204,29 +217,7 @@ export function globToRegExp(glob: string): RegExp {
   return new RegExp(`^${escaped}$`)
 }
 
-function matcher(q: JournalQuery): (e: JournalEntry) => boolean {
-  const path = q.path ? globToRegExp(q.path) : undefined
-  const status = q.status?.toLowerCase()
-  return (e) =>
-    (!q.partner || e.partner === q.partner) &&
-    (!q.method || e.method === q.method.toUpperCase()) &&
-    (!path || path.test(e.path)) &&
-    (!status || statusMatches(e.status, status)) &&
-    (q.refused === undefined || (e.refusal !== null) === q.refused)
-}
-
 function statusMatches(status: number, pattern: string): boolean {
   if (/^[1-5]xx$/.test(pattern)) return Math.floor(status / 100) === Number(pattern[0])
   return String(status) === pattern
 }
-
-/** An entry's bodies, in bytes (roughly), plus about a kilobyte for the rest of it. Inbound entries know what
- *  they kept without decoding it; others (Apna's outbound attempts) carry their bodies as text. */
-function weightOf(entry: JournalEntry): number {
-  const kept = (entry as { keptBytes?: unknown }).keptBytes
-  if (typeof kept === 'number') return ENTRY_BYTES + kept
-  return ENTRY_BYTES + (entry.body?.length ?? 0) + (entry.responseBody?.length ?? 0)
-}
-
-/** About what an entry holds besides its bodies: the entry, the request's headers and URL. */
-const ENTRY_BYTES = 1024

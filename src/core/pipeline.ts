@@ -50,10 +50,10 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
       c.req.method,
       path,
       rawUrl,
-      incoming?.headers ?? c.req.raw.headers,
+      // Node's list as it parsed it: the journal packs it as it is.
+      incoming?.rawHeaders ?? c.req.raw.headers,
       session.clock.now(),
       deps.real.now(),
-      headerOf(c, 'content-type') ?? '',
     )
 
     const method = c.req.method

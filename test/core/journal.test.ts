@@ -1,6 +1,8 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { Journal, JournalBudget, type JournalEntry } from '../../src/core/journal.js'
+import { BODY_CAP, Journal, JournalBudget, type JournalEntry } from '../../src/core/journal.js'
+import { InboundEntry } from '../../src/core/inbound-entry.js'
+import { PackedEntries } from '../../src/core/packed-entries.js'
 import { redactBody, redactHeaders, redactQuery, redactUrl } from '../../src/core/redact.js'
 
 const entry = (id: number, over: Partial<JournalEntry> = {}): JournalEntry => ({
@@ -93,6 +95,111 @@ describe('journal', () => {
     expect(journal.list({ path: '/api/*' }).map((e) => e.id)).toEqual([3])
     expect(journal.list({ refused: true }).map((e) => e.id)).toEqual([2])
     expect(journal.list({ limit: 2 }).map((e) => e.id)).toEqual([2, 3])
+  })
+})
+
+/** An inbound entry as the pipeline makes one, from raw parts. */
+function inbound(id: number, over: { headers?: InboundEntry['rawHeaders']; path?: string; url?: string; body?: Uint8Array; response?: string | Uint8Array | null; responseHeaders?: ConstructorParameters<typeof Headers>[0] | Record<string, string>; status?: number; refusal?: string | null; fault?: string | null; error?: string | null } = {}): InboundEntry {
+  const e = new InboundEntry(id, 's1', 'echo', 'POST', over.path ?? `/r/${id}`, over.url ?? `http://127.0.0.1:1/echo/r/${id}?q=1&access_token=secretsecretsecret`, over.headers ?? ['Host', '127.0.0.1', 'Content-Type', 'application/json', 'Authorization', 'Bearer abcdefghijklmnopqrstuvwxyz'], 1_700_000_000_000 + id, 1_800_000_000_000 + id)
+  if (over.body) e.keepRequestBody(over.body)
+  const response = over.response === undefined ? `{"n":${id}}` : over.response
+  e.keepResponse(over.status ?? 200, (over.responseHeaders ?? { 'content-type': 'application/json' }) as Record<string, string>, response, response === null ? 0 : typeof response === 'string' ? Buffer.byteLength(response) : response.byteLength)
+  e.durationMs = id / 7
+  e.fault = over.fault ?? null
+  e.refusal = over.refusal ?? null
+  e.error = over.error ?? null
+  return e
+}
+
+describe('journal: inbound entries are packed off the JS heap', () => {
+  it('reads back every field exactly as the entry showed it when it was filed', () => {
+    const utf8 = new TextEncoder()
+    const shared = utf8.encode(`{"page":"${'x'.repeat(2_000)}"}`) // a cached answer: its own buffer
+    const frozen = Object.freeze({ 'content-type': 'application/soap+xml; charset=utf-8' })
+    const cases = [
+      inbound(1),
+      // Node's rawHeaders with a repeated header, a JSON body with a password, a refusal.
+      inbound(2, { headers: ['Host', 'h', 'Accept', 'a/b', 'accept', 'c/d', 'Content-Type', 'application/json'], body: utf8.encode('{"email":"e","password":"123456"}'), status: 401, refusal: 'wrong password' }),
+      // Non-ASCII in the path, the URL and the body; a web Headers; fault and error text.
+      inbound(3, { path: '/jobs/Zürich ✓', url: 'http://127.0.0.1:1/echo/jobs/Z%C3%BCrich?name=Zoë', headers: new Headers({ 'content-type': 'text/plain; charset=utf-8', 'x-name': 'ünïcode' }), body: utf8.encode('grüße ✓'), fault: 'fault 7: delay 5ms', error: 'req-1: boom' }),
+      // A body over the cap is cut and flagged; a string response over the cap is cut too.
+      inbound(4, { body: new Uint8Array(BODY_CAP + 10).fill(65), response: 'y'.repeat(BODY_CAP + 5), headers: ['Content-Type', 'text/plain'] }),
+      // A shared (cached) answer and shared headers, kept by reference; a slice of a bigger buffer, copied.
+      inbound(5, { response: shared, responseHeaders: frozen }),
+      inbound(6, { response: new Uint8Array(shared.buffer, 10, 300) }),
+      // No body at all, and a web Headers on the response.
+      inbound(7, { response: null, status: 204, responseHeaders: new Headers({ 'x-a': '1' }) }),
+      inbound(8, { headers: { host: 'h', 'x-list': ['a', 'b'], 'content-type': 'application/x-www-form-urlencoded' }, body: utf8.encode('client_secret=s&amount=1') }),
+    ]
+    const journal = new Journal()
+    for (const e of cases) journal.add(e)
+    const expected = cases.map((e) => JSON.parse(JSON.stringify(e)))
+    expect(journal.list().map((e) => JSON.parse(JSON.stringify(e)))).toEqual(expected)
+    expect(expected[1].headers.accept).toBe('a/b, c/d')
+    expect(expected[1].body).toBe('{"email":"e","password":"[redacted]"}')
+    expect(expected[0].headers.authorization).toBe('[redacted …wxyz]')
+    expect(expected[2].path).toBe('/jobs/Zürich ✓')
+    expect(expected[2].body).toBe('grüße ✓')
+    expect(expected[3].bodyTruncated).toBe(true)
+    expect(expected[3].responseBody).toMatch(/\n\[… 5 more bytes not kept\]$/)
+    expect(expected[6].responseBody).toBe('')
+    expect(expected[7].headers['x-list']).toBe('a, b')
+    expect(journal.get(5)?.responseBody).toBe(new TextDecoder().decode(shared))
+  })
+
+  it('matches an object journal under wrap, shedding and clears, and entries read out stay whole after they are dropped', () => {
+    const op = fc.oneof(
+      { weight: 8, arbitrary: fc.record({ path: fc.string({ maxLength: 40 }), body: fc.nat(5_000), response: fc.nat(3_000), status: fc.constantFrom(200, 201, 401, 404, 500), refused: fc.boolean() }) },
+      { weight: 1, arbitrary: fc.constant('clear' as const) },
+    )
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 2_000, max: 40_000 }), fc.array(op, { maxLength: 60 }), (capacity, maxBytes, ops) => {
+        const journal = new Journal(capacity, maxBytes)
+        let model: JournalEntry[] = []
+        const readEarlier: [JournalEntry, string][] = []
+        ops.forEach((o, id) => {
+          if (o === 'clear') {
+            journal.clear()
+            model = []
+            return
+          }
+          const e = inbound(id, { path: `/${o.path}`, body: new Uint8Array(o.body).fill(id % 251), response: 'r'.repeat(o.response), status: o.status, refusal: o.refused ? `no ${id}` : null })
+          journal.add(e)
+          model.push(e)
+          // What remains is the newest entries added since the last clear (never fewer than one), within
+          // both bounds, and each reads back as it was filed.
+          const kept = journal.list()
+          expect(kept.length).toBeGreaterThanOrEqual(1)
+          expect(kept.length).toBeLessThanOrEqual(capacity)
+          expect(journal.bytes <= maxBytes || kept.length === 1).toBe(true)
+          model = model.slice(-kept.length)
+          expect(kept.map((x) => JSON.stringify(x))).toEqual(model.map((m) => JSON.stringify(m)))
+          expect(journal.list({ refused: true }).map((x) => x.id)).toEqual(model.filter((m) => m.refusal !== null).map((m) => m.id))
+          expect(journal.list({ status: '4xx', limit: 2 }).map((x) => x.id)).toEqual(model.filter((m) => m.status >= 400 && m.status < 500).slice(-2).map((m) => m.id))
+          const newest = journal.get(id)!
+          readEarlier.push([newest, JSON.stringify(newest)])
+        })
+        for (const [entry, json] of readEarlier) expect(JSON.stringify(entry)).toBe(json)
+        for (const m of model) expect(JSON.stringify(journal.get(m.id))).toBe(JSON.stringify(m))
+      }),
+      { numRuns: 150 },
+    )
+  })
+
+  it('lets chunks go once no entry uses them, so a wrapping journal holds about its entries and no more', () => {
+    const slots = new PackedEntries()
+    const body = new Uint8Array(3_000).fill(1)
+    const capacity = 200
+    let next = 0
+    for (let id = 1; id <= 5_000; id++) {
+      if (slots.length === capacity) slots.release(next)
+      slots.write(next, inbound(id, { body }))
+      next = (next + 1) % capacity
+    }
+    const live = Array.from({ length: capacity }, (_, i) => slots.weightAt(i)).reduce((a, b) => a + b, 0)
+    // 200 entries of about 3.3 KB: under a megabyte, with at most a chunk or two beyond what they use.
+    expect(slots.chunkBytes).toBeLessThan(live + 2 * 1024 * 1024 + 1)
+    expect(slots.chunkBytes).toBeGreaterThanOrEqual(live - capacity * 128)
   })
 })
 
