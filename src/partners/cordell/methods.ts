@@ -119,8 +119,9 @@ function download(
     body = serialise(op.name, result, json)
     store.keepBody(entry, json ? 'json' : 'xml', body)
   }
+  const result: CallResult = { body, records: entry.records, mode: complete === 1 ? 'complete' : mark ? 'delta' : 'full', since: full ? null : iso(mark.at) }
   store.recordDownload(user.username, op.name, dataset)
-  return { body, records: entry.records, mode: complete === 1 ? 'complete' : mark ? 'delta' : 'full', since: full ? null : iso(mark.at) }
+  return result
 }
 
 /** COMPLETESET as completeSetParams reads it, without zod for the usual values (absent, or plain digits:

@@ -93,14 +93,16 @@ async function soap(c: C, fixed: Operation | undefined): Promise<Response> {
   const ip = clientIp(c)
   let user: string | null = null
   let method = fixed?.name ?? '(unknown)'
-  let params: Record<string, string> = {}
+  let params: Readonly<Record<string, string>> = {}
   try {
     const envelope = readEnvelope(store, await c.req.arrayBuffer(), accept)
     const op = resolve(envelope.operation, fixed, type.params.action, accept)
     method = op.name
     const caller = authenticate(c, envelope.header)
     user = caller.user.username
-    params = readParams(op, envelope.operation, accept)
+    // The parameters are a function of the envelope, which is itself remembered per body text: the
+    // audit rows of a client's repeated call share one frozen object rather than each keeping a copy.
+    params = envelope.params ??= Object.freeze(readParams(op, envelope.operation, accept))
     const json = wantsJson(accept)
     const done = call(store, caller.user, op.name, params, accept, json)
     store.audit({ user, ip, method, parameters: params, mode: done.mode, since: done.since, records: done.records, outcome: 'ok' })
@@ -118,6 +120,8 @@ async function soap(c: C, fixed: Operation | undefined): Promise<Response> {
 interface Envelope {
   header: XmlElement | undefined
   operation: XmlElement
+  /** The method's parameters, read on first use. */
+  params?: Readonly<Record<string, string>>
 }
 
 /** The envelope of a request body. A well-formed envelope is a pure function of the body's text, so the

@@ -353,8 +353,17 @@ export class CordellStore {
 
   /** Records that `user` downloaded `method` now: the next call returns what changed after this. */
   recordDownload(user: string, method: string, dataset?: number): DownloadMark {
+    const key = markKey(user, method, dataset)
+    const had = this.#marks.get(key)
+    // Moved on in place: a client downloading in a loop would otherwise leave a dead mark per call
+    // for the collector. A mark read earlier therefore shows the new time: read it first.
+    if (had) {
+      had.at = this.now
+      had.seq = this.#seq
+      return had
+    }
     const mark = { user, method, dataset, at: this.now, seq: this.#seq }
-    this.#marks.set(markKey(user, method, dataset), mark)
+    this.#marks.set(key, mark)
     return mark
   }
 
