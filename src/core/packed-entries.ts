@@ -351,7 +351,7 @@ const TRUNCATED = 1
 const NO_BODY = 2
 
 const MIN_CHUNK = 4 * 1024
-const MAX_CHUNK = 1024 * 1024
+const MAX_CHUNK = 256 * 1024
 /** Response bodies up to this size are copied even when shared: copying is cheaper than a reference. */
 const SHARE_FROM = 256
 /** What a packed entry costs besides its record: its slots in the columns. */

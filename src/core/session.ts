@@ -278,6 +278,9 @@ export class Session {
    *  (a reset), which dispose() does not, so a save still in the queue writes the last state. */
   #teardown(clear = true): void {
     this.clock.dispose()
+    // Nobody reads a torn-down session's journal: its bytes go now, not whenever the collector next
+    // finds the session unreachable.
+    this.journal.clear()
     this.journal.detach()
     for (const partner of this.deps.partners) {
       const state = this.#states.get(partner.name)
