@@ -10,8 +10,8 @@ import { BODY_CAP, type JournalEntry } from './journal.js'
  *  most, shared by thousands of entries), its numbers into typed arrays, and what it shares with other
  *  requests (partner and method names, a cached page's bytes, a frozen header object) is referenced, so
  *  filing an entry leaves no young object behind. Reading an entry builds an `InboundEntry` from those
- *  bytes again. Entries of other kinds (Apna's outbound attempts, tests' plain objects) are rare and kept
- *  as they are.
+ *  bytes again. Entries of other kinds (Apna's outbound attempts: plain data) are kept as their JSON, so
+ *  a long run of pushes does not fill the heap either.
  *
  *  Chunks are written front to back and never rewritten, so an entry read out stays valid after the
  *  journal drops it; a chunk is let go once no slot uses it. */
@@ -32,8 +32,7 @@ export class PackedEntries {
   #session: string[] = []
   #partner: string[] = []
   #method: string[] = []
-  /** Entries kept as objects, and the shared objects packed entries point to. */
-  #object: (JournalEntry | undefined)[] = []
+  /** The shared objects packed entries point to. */
   #bodyRef: (Uint8Array | undefined)[] = []
   #headersRef: (RawHeaders | undefined)[] = []
   #chunks: Buffer[] = []
@@ -61,25 +60,21 @@ export class PackedEntries {
     this.#session[slot] = entry.session
     this.#partner[slot] = entry.partner
     this.#method[slot] = entry.method
+    this.#status[slot] = entry.status
     if (!(entry instanceof InboundEntry)) {
-      this.#object[slot] = entry
-      this.#chunkOf[slot] = -1
-      const weight = OBJECT_ENTRY_BYTES + (entry.body?.length ?? 0) + (entry.responseBody?.length ?? 0)
-      this.#weights[slot] = weight
-      return weight
+      this.#packObject(slot, entry)
+      // Weighed as before packing: about a kilobyte besides the bodies.
+      return (this.#weights[slot] = OBJECT_ENTRY_BYTES + (entry.body?.length ?? 0) + (entry.responseBody?.length ?? 0))
     }
-    this.#object[slot] = undefined
     this.#atMs[slot] = entry.atMs
     this.#realMs[slot] = entry.realMs
     this.#durationMs[slot] = entry.durationMs
     this.#responseSize[slot] = entry.responseSize ?? -1
-    this.#status[slot] = entry.status
     return (this.#weights[slot] = PACKED_ENTRY_BYTES + this.#pack(slot, entry))
   }
 
   /** Frees a slot: its record's chunk may go. */
   release(slot: number): void {
-    this.#object[slot] = undefined
     this.#bodyRef[slot] = undefined
     this.#headersRef[slot] = undefined
     this.#weights[slot] = 0
@@ -110,7 +105,6 @@ export class PackedEntries {
     this.#session = []
     this.#partner = []
     this.#method = []
-    this.#object = []
     this.#bodyRef = []
     this.#headersRef = []
     this.#chunks = []
@@ -136,24 +130,21 @@ export class PackedEntries {
   }
 
   statusAt(slot: number): number {
-    return this.#object[slot]?.status ?? this.#status[slot]!
+    return this.#status[slot]!
   }
 
   pathAt(slot: number): string {
-    const object = this.#object[slot]
-    return object ? object.path : this.#text(slot, PATH)!
+    return this.#text(slot, PATH)!
   }
 
   refusedAt(slot: number): boolean {
-    const object = this.#object[slot]
-    return object ? object.refusal !== null : this.#lengthOf(slot, REFUSAL) !== ABSENT
+    return this.#lengthOf(slot, REFUSAL) !== ABSENT
   }
 
   /** The entry in `slot`, built again from its record. */
   read(slot: number): JournalEntry {
-    const object = this.#object[slot]
-    if (object) return object
     const flags = this.#flags[slot]!
+    if (flags & OBJECT) return JSON.parse(this.#text(slot, URL_)!) as JournalEntry
     const entry = new InboundEntry(
       this.#ids[slot]!,
       this.#session[slot]!,
@@ -177,6 +168,31 @@ export class PackedEntries {
     entry.refusal = this.#text(slot, REFUSAL)
     entry.error = this.#text(slot, ERROR)
     return entry
+  }
+
+  /** An entry that is not an InboundEntry (an Apna attempt: plain data) as its JSON, with its path and
+   *  refusal beside it for matching. */
+  #packObject(slot: number, entry: JournalEntry): void {
+    const json = JSON.stringify(entry)
+    const { path, refusal } = entry
+    const chunk = this.#room(HEADER_BYTES + 3 * (json.length + path.length + (refusal?.length ?? 0)))
+    const start = this.#at
+    let at = start + HEADER_BYTES
+    for (let field = 0; field < FIELDS; field++) {
+      at = put(chunk, start, field, at, field === PATH ? path : field === URL_ ? json : field === REFUSAL ? refusal : undefined)
+    }
+    this.#placed(slot, start, at)
+    this.#flags[slot] = OBJECT
+    this.#bodyRef[slot] = undefined
+    this.#headersRef[slot] = undefined
+  }
+
+  /** Records that slot's record lies in the newest chunk from `start` to `end`. */
+  #placed(slot: number, start: number, end: number): void {
+    this.#at = end
+    this.#live[this.#live.length - 1]!++
+    this.#chunkOf[slot] = this.#firstChunk + this.#chunks.length - 1
+    this.#offset[slot] = start
   }
 
   /** Copies what the entry holds that no other request shares into the newest chunk; returns the bytes
@@ -208,10 +224,7 @@ export class PackedEntries {
     at = put(chunk, start, FAULT, at, fault)
     at = put(chunk, start, REFUSAL, at, refusal)
     at = put(chunk, start, ERROR, at, error)
-    this.#at = at
-    this.#live[this.#live.length - 1]!++
-    this.#chunkOf[slot] = this.#firstChunk + this.#chunks.length - 1
-    this.#offset[slot] = start
+    this.#placed(slot, start, at)
     this.#flags[slot] = (entry.bodyTruncated ? TRUNCATED : 0) | (response === null ? NO_BODY : 0)
     this.#bodyRef[slot] = shareBody ? response : undefined
     this.#headersRef[slot] = sharedHeaders ? responseHeaders : undefined
@@ -343,12 +356,15 @@ const RESPONSE_BODY = 5
 const FAULT = 6
 const REFUSAL = 7
 const ERROR = 8
-const HEADER_BYTES = 4 * 9
+const FIELDS = 9
+const HEADER_BYTES = 4 * FIELDS
 const ABSENT = 0xffffffff
 
 const TRUNCATED = 1
 /** The response had no body (null), as against a streamed one that was not kept. */
 const NO_BODY = 2
+/** The record is an entry's JSON (in the URL field), not an inbound entry's parts. */
+const OBJECT = 4
 
 const MIN_CHUNK = 4 * 1024
 const MAX_CHUNK = 256 * 1024

@@ -19,6 +19,8 @@ describe('journal', () => {
     expect(journal.list().map((e) => e.id)).toEqual([3, 4, 5])
     expect(journal.get(2)).toBeUndefined()
     expect(journal.get(4)?.path).toBe('/r/4')
+    // Entries that are plain data (Apna's attempts) are kept as their JSON and read back equal.
+    expect(journal.get(4)).toEqual(entry(4))
     journal.clear()
     expect(journal.list()).toEqual([])
   })
