@@ -183,6 +183,25 @@ describe('delta downloads', () => {
     ])
   })
 
+  it('shares the seed rows between sessions but never a change: a change in one session shows in no other', async () => {
+    const [a, b] = [await session(), await session()]
+    const itemsOf = async (s: { base: string }) => {
+      const c = await client(s.base, (await login(s.base, 'qs')).AccessToken)
+      const result = (await c.GetCategoryEntriesWithItemsAsync({ DATASET: '1', COMPLETESET: 1 }))[0]?.GetCategoryEntriesWithItemsResult
+      return { items: rows(result, 'Items'), ingredients: rows(result, 'Ingredients') }
+    }
+    const before = await itemsOf(b)
+    // An item changed in a: its own row, and the ingredients that repeat its code, description and unit.
+    const recipe = before.ingredients[0] as { INGREDIENTID: number }
+    expect((await post(`${a.control}/cordell/changes`, { op: 'modify', table: 'items', id: recipe.INGREDIENTID, values: { ITEMCODE: 'CHANGED.1', DESCRIPTION: 'Changed in a' } })).status).toBe(200)
+    const inA = await itemsOf(a)
+    expect(inA.items.find((i) => i.ITEMID === recipe.INGREDIENTID)).toMatchObject({ ITEMCODE: 'CHANGED.1', DESCRIPTION: 'Changed in a' })
+    expect(inA.ingredients.filter((i) => i.INGREDIENTID === recipe.INGREDIENTID).every((i) => i.DESCRIPTION === 'Changed in a')).toBe(true)
+    // b, and a session made afterwards, still have the seed's rows.
+    expect(await itemsOf(b)).toEqual(before)
+    expect(await itemsOf(await session())).toEqual(before)
+  })
+
   it('keeps each user\'s and each dataset\'s last download apart', async () => {
     const s = await session()
     const est = await client(s.base, (await login(s.base, 'estimator')).AccessToken)

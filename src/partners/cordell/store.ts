@@ -242,63 +242,15 @@ export class CordellStore {
 
   // ---- data ----------------------------------------------------------------------------------------
 
+  /** The seed's rows. What they are is a pure function of the scenario, so the values are made once per
+   *  sandbox and shared (frozen) by every session, which makes its own row records around them: a suite
+   *  that makes a session per test would otherwise build and collect the whole price book each time.
+   *  A change gives the row a values object of its own (#modify). */
   #generate(): void {
     const seed = this.ctx.seed
-    const asOf = Date.parse(this.config.dataAsOf)
-    const born = (table: Table, index: number) => createdAt(seed, table, index, asOf)
-    const datasets: Values[] = []
-    for (let i = 0; i < this.config.datasets.generate; i++) datasets.push(datasetAt(seed, i))
-    let nextDs = this.config.datasets.generate
-    for (const r of this.config.datasets.records) {
-      const id = r.DATASETID ?? nextDs + 1
-      nextDs = Math.max(nextDs, id)
-      datasets.push({ DATASETID: id, NAME: r.NAME })
-    }
-    const categories: Values[] = []
-    for (let i = 0; i < this.config.categories.generate; i++) categories.push(categoryAt(seed, i))
-    let nextCat = this.config.categories.generate
-    for (const r of this.config.categories.records) {
-      const id = r.CATEGORYID ?? nextCat + 1
-      nextCat = Math.max(nextCat, id)
-      const v: Values = { CATEGORYID: id, CODE: r.CODE ?? String(id).padStart(2, '0'), DESCRIPTION: r.DESCRIPTION, LINENO: r.LINENO ?? String(id * 10) }
-      if (r.TIPDESCRIPTION !== undefined) Object.assign(v, { TIPID: 1_000 + id, TIPDESCRIPTION: r.TIPDESCRIPTION })
-      categories.push(v)
-    }
-    datasets.forEach((v, i) => this.#insert('datasets', v, undefined, born('datasets', i), 0))
-    categories.forEach((v, i) => {
-      const row = this.#insert('categories', v, undefined, born('categories', i), 0)
-      if (v.TIPID !== undefined) row.tipCreated = row.created
-    })
-
-    let e = 0
-    let it = 0
-    let ing = 0
-    let pr = 0
-    for (const ds of datasets) {
-      const dsId = ds.DATASETID as number
-      for (const cat of categories) {
-        for (let k = 0; k < this.config.entriesPerCategory; k++, e++) {
-          const entry = entryAt(seed, e, cat, k)
-          this.#insert('entries', { ...entry, DATASETID: dsId }, dsId, born('entries', e), 0)
-          const items: Values[] = []
-          for (let j = 0; j < this.config.itemsPerEntry; j++, it++) {
-            const item = itemAt(seed, it, entry, j)
-            items.push(item)
-            this.#insert('items', item, dsId, born('items', it), 0)
-            for (const region of this.config.regions) {
-              for (const sector of this.config.sectors) {
-                this.#insert('prices', priceAt(seed, pr, item, dsId, region, sector), dsId, born('prices', pr), 0)
-                pr++
-              }
-            }
-          }
-          // The first item of an entry is its recipe; the others are its component items.
-          for (const component of items.slice(1)) {
-            this.#insert('ingredients', ingredientAt(seed, ing, items[0]!, component), dsId, born('ingredients', ing), 0)
-            ing++
-          }
-        }
-      }
+    for (const f of this.ctx.memo(this.config, `cordell:fixtures:${seed}`, () => fixtures(this.config, seed))) {
+      const row = this.#insert(f.table, f.values, f.dataset, f.created, 0)
+      if (f.tip) row.tipCreated = row.created
     }
   }
 
@@ -529,6 +481,8 @@ export class CordellStore {
 
   #modify(row: Row, values: Record<string, string | number> | undefined): void {
     const set = values ?? this.#generatedEdit(row)
+    // Seed rows share their values with other sessions: a change writes to a copy of its own.
+    row.values = { ...row.values }
     for (const [key, value] of Object.entries(set)) {
       row.values[key] = MONEY_FIELDS.has(key) ? Number(value).toFixed(2) : key === 'ADJUSTMENTPERCENTAGE' ? Number(value).toFixed(1) : String(value)
     }
@@ -544,13 +498,13 @@ export class CordellStore {
     if (row.table === 'items') {
       for (const ing of this.childrenOf('ingredients', 'INGREDIENTID', row.id)) {
         if (ing.deleted !== undefined) continue
-        Object.assign(ing.values, { INGREDIENTITEMCODE: row.values.ITEMCODE, DESCRIPTION: row.values.DESCRIPTION, UNITMEASURE: row.values.UNITMEASURE })
+        ing.values = { ...ing.values, INGREDIENTITEMCODE: row.values.ITEMCODE!, DESCRIPTION: row.values.DESCRIPTION!, UNITMEASURE: row.values.UNITMEASURE! }
         this.#bump(ing)
       }
       if ('ITEMCODE' in set) {
         for (const price of this.childrenOf('prices', 'ITEMID', row.id)) {
           if (price.deleted !== undefined) continue
-          price.values.ITEMCODE = row.values.ITEMCODE!
+          price.values = { ...price.values, ITEMCODE: row.values.ITEMCODE! }
           this.#bump(price)
         }
       }
@@ -711,3 +665,75 @@ export const cordellSnapshot = z.strictObject({
   ),
 })
 export type CordellSnapshot = z.output<typeof cordellSnapshot>
+
+/** One seed row, as #generate inserts it. */
+interface Fixture {
+  table: Table
+  values: Values
+  dataset: number | undefined
+  created: number
+  /** A category row with a tip: the tip is as old as the row. */
+  tip: boolean
+}
+
+/** The seed's rows in insertion order, values frozen: shared by every session of a sandbox. */
+function fixtures(config: CordellConfig, seed: number): Fixture[] {
+  const out: Fixture[] = []
+  const insert = (table: Table, values: Values, dataset: number | undefined, created: number, tip = false) => {
+    out.push({ table, values: Object.freeze(values), dataset, created, tip })
+  }
+  const asOf = Date.parse(config.dataAsOf)
+  const born = (table: Table, index: number) => createdAt(seed, table, index, asOf)
+  const datasets: Values[] = []
+  for (let i = 0; i < config.datasets.generate; i++) datasets.push(datasetAt(seed, i))
+  let nextDs = config.datasets.generate
+  for (const r of config.datasets.records) {
+    const id = r.DATASETID ?? nextDs + 1
+    nextDs = Math.max(nextDs, id)
+    datasets.push({ DATASETID: id, NAME: r.NAME })
+  }
+  const categories: Values[] = []
+  for (let i = 0; i < config.categories.generate; i++) categories.push(categoryAt(seed, i))
+  let nextCat = config.categories.generate
+  for (const r of config.categories.records) {
+    const id = r.CATEGORYID ?? nextCat + 1
+    nextCat = Math.max(nextCat, id)
+    const v: Values = { CATEGORYID: id, CODE: r.CODE ?? String(id).padStart(2, '0'), DESCRIPTION: r.DESCRIPTION, LINENO: r.LINENO ?? String(id * 10) }
+    if (r.TIPDESCRIPTION !== undefined) Object.assign(v, { TIPID: 1_000 + id, TIPDESCRIPTION: r.TIPDESCRIPTION })
+    categories.push(v)
+  }
+  datasets.forEach((v, i) => insert('datasets', v, undefined, born('datasets', i)))
+  categories.forEach((v, i) => insert('categories', v, undefined, born('categories', i), v.TIPID !== undefined))
+
+  let e = 0
+  let it = 0
+  let ing = 0
+  let pr = 0
+  for (const ds of datasets) {
+    const dsId = ds.DATASETID as number
+    for (const cat of categories) {
+      for (let k = 0; k < config.entriesPerCategory; k++, e++) {
+        const entry = entryAt(seed, e, cat, k)
+        insert('entries', { ...entry, DATASETID: dsId }, dsId, born('entries', e))
+        const items: Values[] = []
+        for (let j = 0; j < config.itemsPerEntry; j++, it++) {
+          const item = itemAt(seed, it, entry, j)
+          items.push(item)
+          insert('items', item, dsId, born('items', it))
+          for (const region of config.regions) {
+            for (const sector of config.sectors) {
+              insert('prices', priceAt(seed, pr, item, dsId, region, sector), dsId, born('prices', pr))
+              pr++
+            }
+          }
+        }
+        // The first item of an entry is its recipe; the others are its component items.
+        for (const component of items.slice(1)) {
+          insert('ingredients', ingredientAt(seed, ing, items[0]!, component), dsId, born('ingredients', ing))
+          ing++
+        }
+      }
+    }
+  }
+  return out
+}
