@@ -684,24 +684,12 @@ function fixtures(config: CordellConfig, seed: number): Fixture[] {
   }
   const asOf = Date.parse(config.dataAsOf)
   const born = (table: Table, index: number) => createdAt(seed, table, index, asOf)
-  const datasets: Values[] = []
-  for (let i = 0; i < config.datasets.generate; i++) datasets.push(datasetAt(seed, i))
-  let nextDs = config.datasets.generate
-  for (const r of config.datasets.records) {
-    const id = r.DATASETID ?? nextDs + 1
-    nextDs = Math.max(nextDs, id)
-    datasets.push({ DATASETID: id, NAME: r.NAME })
-  }
-  const categories: Values[] = []
-  for (let i = 0; i < config.categories.generate; i++) categories.push(categoryAt(seed, i))
-  let nextCat = config.categories.generate
-  for (const r of config.categories.records) {
-    const id = r.CATEGORYID ?? nextCat + 1
-    nextCat = Math.max(nextCat, id)
+  const datasets = generatedThenGiven(config.datasets.generate, (i) => datasetAt(seed, i), config.datasets.records, (r) => r.DATASETID, (r, id) => ({ DATASETID: id, NAME: r.NAME }))
+  const categories = generatedThenGiven(config.categories.generate, (i) => categoryAt(seed, i), config.categories.records, (r) => r.CATEGORYID, (r, id) => {
     const v: Values = { CATEGORYID: id, CODE: r.CODE ?? String(id).padStart(2, '0'), DESCRIPTION: r.DESCRIPTION, LINENO: r.LINENO ?? String(id * 10) }
     if (r.TIPDESCRIPTION !== undefined) Object.assign(v, { TIPID: 1_000 + id, TIPDESCRIPTION: r.TIPDESCRIPTION })
-    categories.push(v)
-  }
+    return v
+  })
   datasets.forEach((v, i) => insert('datasets', v, undefined, born('datasets', i)))
   categories.forEach((v, i) => insert('categories', v, undefined, born('categories', i), v.TIPID !== undefined))
 
@@ -734,6 +722,20 @@ function fixtures(config: CordellConfig, seed: number): Fixture[] {
         }
       }
     }
+  }
+  return out
+}
+
+/** `count` generated rows (ids 1…count), then the scenario's own records, each with its given id or the
+ *  next one after the highest so far. */
+function generatedThenGiven<R>(count: number, generate: (i: number) => Values, records: readonly R[], idOf: (r: R) => number | undefined, make: (r: R, id: number) => Values): Values[] {
+  const out: Values[] = []
+  for (let i = 0; i < count; i++) out.push(generate(i))
+  let next = count
+  for (const r of records) {
+    const id = idOf(r) ?? next + 1
+    next = Math.max(next, id)
+    out.push(make(r, id))
   }
   return out
 }
