@@ -452,6 +452,33 @@ describe('control calls and the audit trail', () => {
   })
 })
 
+describe('scenario records', () => {
+  it('adds the scenario\'s own datasets and categories after the generated ones, with the ids given or the next free', async () => {
+    const own = await startSandbox({
+      partners: [cordell],
+      scenario: {
+        partners: {
+          cordell: {
+            users: [{ username: 'qs', password: 'pass', datasets: [1, 2, 9, 10], privileged: true }],
+            datasets: { generate: 1, records: [{ NAME: 'Given A' }, { DATASETID: 9, NAME: 'Given B' }, { NAME: 'Given C' }] },
+            categories: { generate: 1, records: [{ DESCRIPTION: 'Own category', TIPDESCRIPTION: 'A tip' }] },
+          },
+        },
+      },
+    })
+    try {
+      const base = `${own.url}/cordell`
+      const c = await client(base, (await login(base, 'qs')).AccessToken)
+      const datasets = rows((await c.GetDataSetAsync({}))[0]?.GetDataSetResult, 'Dataset')
+      expect(datasets.map((d) => [d.DATASETID, d.NAME])).toEqual([[1, expect.any(String)], [2, 'Given A'], [9, 'Given B'], [10, 'Given C']])
+      const categories = rows((await c.GetCategoriesAsync({}))[0]?.GetCategoriesResult, 'Category')
+      expect(categories[1]).toMatchObject({ CATEGORYID: 2, CODE: '02', DESCRIPTION: 'Own category', LINENO: '20', TIPID: 1002, TIPDESCRIPTION: 'A tip' })
+    } finally {
+      await own.close()
+    }
+  })
+})
+
 describe('the cordell-delta-sync scenario', () => {
   it('loads, and its timeline brings each day\'s changes to the next delta', async () => {
     const own = await startSandbox({ partners: [cordell], scenario: 'scenarios/cordell-delta-sync.yaml' })
