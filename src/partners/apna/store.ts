@@ -480,7 +480,8 @@ export class ApnaStore {
 
   #changed(d: Delivery): void {
     d.updatedAt = this.#now()
-    this.ctx.events.emit('apna.delivery', deliverySummary(d))
+    // The summary parses the body for its name: only worth it when someone is watching.
+    if (this.ctx.events.size > 0) this.ctx.events.emit('apna.delivery', deliverySummary(d))
     for (const waiter of [...this.#waiters]) waiter()
     // Attempts finish outside any request: the state dir saves them now (best effort).
     this.ctx.changed?.()
