@@ -141,7 +141,6 @@ async function main(argv: string[]): Promise<number> {
     lines.push(`  ${'state dir'.padEnd(24)} ${o.stateDir}: ${saved} saved session${saved === 1 ? '' : 's'}, each restored on first use`)
   }
   lines.push('Ready. Ctrl+C stops it.')
-  process.stdout.write(`${lines.join('\n')}\n`)
 
   return new Promise<number>((resolve) => {
     let stopping = false
@@ -156,6 +155,9 @@ async function main(argv: string[]): Promise<number> {
     }
     process.on('SIGTERM', () => stop('SIGTERM'))
     process.on('SIGINT', () => stop('SIGINT'))
+    // Only now: a supervisor (or a test) that signals as soon as it reads "Ready" must find the handlers
+    // in place, or the signal's default action kills the process without the orderly stop.
+    process.stdout.write(`${lines.join('\n')}\n`)
   })
 }
 
