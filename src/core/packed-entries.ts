@@ -6,8 +6,8 @@ import { BODY_CAP, type JournalEntry } from './journal.js'
  *  Why: a journal entry outlives the request, so every object it holds (the entry, the URL, Node's
  *  headers object and its strings, a copy of the request body) survives a scavenge or two and is copied
  *  into old space: at full load that was the largest cost of the journal, about a tenth of a small
- *  call's CPU. Here an inbound entry's text and bytes are copied into chunks of bytes (a few MiB at
- *  most, shared by thousands of entries), its numbers into typed arrays, and what it shares with other
+ *  call's CPU. Here an inbound entry's text and bytes are copied into chunks of bytes (4 KiB growing
+ *  to 256 KiB each, shared by many entries), its numbers into typed arrays, and what it shares with other
  *  requests (partner and method names, a cached page's bytes, a frozen header object) is referenced, so
  *  filing an entry leaves no young object behind. Reading an entry builds an `InboundEntry` from those
  *  bytes again. Entries of other kinds (Apna's outbound attempts: plain data) are kept as their JSON, so
