@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { median } from './lib/load.js'
 import { startChild, type Child } from './lib/processes.js'
+import { smallCalls, type SmallCall } from './lib/small-calls.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const READY = /control API\s+(http:\/\/127\.0\.0\.1:\d+)\/__sandbox/
@@ -21,21 +22,7 @@ function cpuUs(pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) * TICK_US
 }
 
-async function json(base: string, method: string, path: string, body: unknown, headers: Record<string, string> = {}): Promise<any> {
-  const res = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) })
-  if (res.status >= 400) throw new Error(`${path}: ${res.status} ${await res.text()}`)
-  return res.json()
-}
-
-interface Case {
-  name: string
-  path: string
-  method?: string
-  body?: string
-  headers: Record<string, string>
-}
-
-async function costOf(child: Child, url: string, c: Case, seconds: number) {
+async function costOf(child: Child, url: string, c: SmallCall, seconds: number) {
   const before = cpuUs(child.proc.pid!)
   const t0 = performance.now()
   const r = await autocannon({ url, connections: 50, duration: seconds, method: (c.method ?? 'GET') as 'GET', headers: c.headers, ...(c.body ? { body: c.body } : {}) })
@@ -47,19 +34,7 @@ async function costOf(child: Child, url: string, c: Case, seconds: number) {
 const { child, match } = await startChild(process.execPath, [join(ROOT, 'dist/main.js'), '--port', '0', '--scenario', join(ROOT, 'scenarios/default.yaml')], READY)
 const base = match[1]!
 try {
-  const das = await json(base, 'POST', '/__sandbox/das/tokens', { permissions: ['ReadApprenticeshipEvent'] })
-  const beoeSession = { 'x-sandbox-session': 'bench-beoe' }
-  await json(base, 'PUT', '/__sandbox/scenario', { name: 'bench-beoe', seed: 1234, partners: { beoe: { users: [{ email: 'user@beoe.com', password: '123456' }], jobs: { generate: 100 } } } }, beoeSession)
-  const beoe = await json(base, 'POST', '/beoe/api/login', { email: 'user@beoe.com', password: '123456' }, beoeSession)
-  const cordell = await json(base, 'POST', '/cordell/Costing/Login', { UserName: 'qs', Password: 'pass' })
-  const soap = '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><GetDataSet xmlns="http://www.cordell.com.au/Costing/"><COMPLETESET>1</COMPLETESET></GetDataSet></s:Body></s:Envelope>'
-  const all: Case[] = [
-    { name: 'das', path: '/das/api/events/apprenticeships?pageSize=10', headers: { authorization: `Bearer ${das.token}` } },
-    { name: 'envisionme', path: '/envisionme/job?limit=10&access_token=envisionme-demo-token', headers: {} },
-    { name: 'beoe', path: '/beoe/api/foreignjobs', headers: { ...beoeSession, authorization: `Bearer ${beoe.success.token}`, accept: 'application/json' } },
-    { name: 'cordell', path: '/cordell/Costing/GetDataset/', method: 'POST', body: soap, headers: { authorization: `Bearer ${cordell.AccessToken}`, 'content-type': 'application/soap+xml; charset=utf-8; action="http://www.cordell.com.au/Costing/GetDataSet"' } },
-  ]
-  const cases = all.filter((c) => c.name.includes(FILTER))
+  const cases = (await smallCalls(base)).filter((c) => c.key.includes(FILTER))
   const captured: Record<string, { status: number; headers: Record<string, string>; body: string }> = {}
   for (const c of cases) {
     const res = await fetch(`${base}${c.path}`, { method: c.method ?? 'GET', headers: c.headers, ...(c.body ? { body: c.body } : {}) })
@@ -83,7 +58,7 @@ try {
       const [bRps, sRps] = [median(b.map((x) => x.rps)), median(s.map((x) => x.rps))]
       const non2xx = s.reduce((n, x) => n + x.non2xx, 0)
       console.log(
-        `${c.name.padEnd(11)} sandbox ${sUs.toFixed(1)} µs/req, ${Math.round(sRps)} req/s${non2xx ? ` (${non2xx} non-2xx)` : ''} | bare ${bUs.toFixed(1)} µs/req, ${Math.round(bRps)} req/s | cost ratio ${(bUs / sUs).toFixed(2)}, req/s ratio ${(sRps / bRps).toFixed(2)}`,
+        `${c.key.padEnd(11)} sandbox ${sUs.toFixed(1)} µs/req, ${Math.round(sRps)} req/s${non2xx ? ` (${non2xx} non-2xx)` : ''} | bare ${bUs.toFixed(1)} µs/req, ${Math.round(bRps)} req/s | cost ratio ${(bUs / sUs).toFixed(2)}, req/s ratio ${(sRps / bRps).toFixed(2)}`,
       )
     }
   } finally {

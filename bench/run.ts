@@ -9,6 +9,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { spawnSync } from 'node:child_process'
 import { autocannonLoad, hasWrk, median, wrkLoad, type Load, type Target } from './lib/load.js'
+import { smallCalls } from './lib/small-calls.js'
 import { startChild, type Child } from './lib/processes.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -111,23 +112,7 @@ async function main(): Promise<void> {
     row('RSS at idle', `${fmt(idle)} MB`, '', '', '< 100 MB', idle < 100)
 
     // 1. Small calls, journal on, against bare node:http sending the same bytes.
-    const das = await call(base, 'POST', '/__sandbox/das/tokens', { permissions: ['ReadApprenticeshipEvent'] })
-    const beoeSession = { 'x-sandbox-session': 'bench-beoe' }
-    await call(base, 'PUT', '/__sandbox/scenario', { name: 'bench-beoe', seed: 1234, partners: { beoe: { users: [{ email: 'user@beoe.com', password: '123456' }], jobs: { generate: 100 } } } }, beoeSession)
-    const beoe = await call(base, 'POST', '/beoe/api/login', { email: 'user@beoe.com', password: '123456' }, beoeSession)
-    const cordell = await call(base, 'POST', '/cordell/Costing/Login', { UserName: 'qs', Password: 'pass' })
-    const soap =
-      '<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Body><GetDataSet xmlns="http://www.cordell.com.au/Costing/"><COMPLETESET>1</COMPLETESET></GetDataSet></s:Body></s:Envelope>'
-    const cases: { name: string; path: string; target: Omit<Target, 'url'> }[] = [
-      { name: 'DAS GET apprenticeships pageSize=10', path: '/das/api/events/apprenticeships?pageSize=10', target: { headers: { authorization: `Bearer ${das.token}` } } },
-      { name: 'envisionme GET /job?limit=10', path: '/envisionme/job?limit=10&access_token=envisionme-demo-token', target: {} },
-      { name: 'BE&OE GET foreignjobs (100 jobs)', path: '/beoe/api/foreignjobs', target: { headers: { ...beoeSession, authorization: `Bearer ${beoe.success.token}`, accept: 'application/json' } } },
-      {
-        name: 'Cordell GetDataSet (SOAP)',
-        path: '/cordell/Costing/GetDataset/',
-        target: { method: 'POST', body: soap, headers: { authorization: `Bearer ${cordell.AccessToken}`, 'content-type': 'application/soap+xml; charset=utf-8; action="http://www.cordell.com.au/Costing/GetDataSet"' } },
-      },
-    ]
+    const cases = (await smallCalls(base)).map(({ title, path, method, body, headers }) => ({ name: title, path, target: { ...(method ? { method } : {}), ...(body ? { body } : {}), headers } as Omit<Target, 'url'> }))
     const captured: Record<string, Captured> = {}
     for (const c of cases) captured[c.path] = await capture({ url: `${base}${c.path}`, ...c.target })
     const bare = await bareServing(captured)

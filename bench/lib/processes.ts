@@ -14,8 +14,9 @@ export function rssMbOf(pid: number): number {
   return Math.round((kb / 1024) * 10) / 10
 }
 
-/** Starts a command and resolves once `ready` matches its output, with what matched. */
-export function startChild(command: string, args: string[], ready: RegExp, env: Record<string, string> = {}): Promise<{ child: Child; match: RegExpExecArray; startedAt: number }> {
+/** Starts a command and resolves once `ready` matches its output, with what matched. `onOutput`, when
+ *  given, sees all of its stdout, before and after ready; otherwise what comes after is dropped. */
+export function startChild(command: string, args: string[], ready: RegExp, env: Record<string, string> = {}, onOutput?: (text: string) => void): Promise<{ child: Child; match: RegExpExecArray; startedAt: number }> {
   const startedAt = performance.now()
   const proc = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
@@ -23,11 +24,13 @@ export function startChild(command: string, args: string[], ready: RegExp, env: 
     const timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} did not start: ${out}`)), 60_000)
     const onData = (d: Buffer) => {
       out += d
+      onOutput?.(String(d))
       const m = ready.exec(out)
       if (m) {
         clearTimeout(timer)
         proc.stdout!.off('data', onData)
-        proc.stdout!.resume()
+        if (onOutput) proc.stdout!.on('data', (more: Buffer) => onOutput(String(more)))
+        else proc.stdout!.resume()
         resolve({
           match: m,
           startedAt,
