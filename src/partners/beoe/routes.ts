@@ -1,4 +1,5 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
+import { headerOf } from '../../core/http.js'
 import { HTTPException } from 'hono/http-exception'
 import type { PartnerEnv } from '../../core/partner.js'
 import { zodValidator } from '../../core/validate.js'
@@ -64,8 +65,8 @@ export function beoeRoutes() {
     const state = c.get('state')
     const now = c.get('clock').now()
     if (state.schedule && !state.schedule.isOpen(now)) closed(state.schedule, now)
-    checkAccept(c.req.header('accept'))
-    const result = state.tokens.check(c.req.header('authorization'), now)
+    checkAccept(headerOf(c, 'accept'))
+    const result = state.tokens.check(headerOf(c, 'authorization'), now)
     if ('why' in result) throw unauthenticated(result.why)
     // pageQuery's rule (the validator's input is always a string or strings, so it cannot fail).
     const pages = c.req.queries('page')

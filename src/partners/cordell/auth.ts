@@ -1,4 +1,5 @@
 import type { Context } from 'hono'
+import { headerOf } from '../../core/http.js'
 import type { IncomingMessage } from 'node:http'
 import type { PartnerEnv } from '../../core/partner.js'
 import { describeIssues } from '../../core/validate.js'
@@ -12,7 +13,7 @@ type C = Context<PartnerEnv<CordellStore>>
 
 /** The caller's address for the audit trail: the first X-Forwarded-For hop when a proxy sets one. */
 export function clientIp(c: C): string {
-  const forwarded = c.req.header('x-forwarded-for')?.split(',')[0]?.trim()
+  const forwarded = headerOf(c, 'x-forwarded-for')?.split(',')[0]?.trim()
   if (forwarded) return forwarded
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
   return incoming?.socket?.remoteAddress ?? 'unknown'
@@ -24,7 +25,7 @@ export function clientIp(c: C): string {
 export async function login(c: C): Promise<Response> {
   const store = c.get('state')
   const ip = clientIp(c)
-  const type = (c.req.header('content-type') ?? '').toLowerCase()
+  const type = (headerOf(c, 'content-type') ?? '').toLowerCase()
   let raw: unknown
   if (type.includes('json')) {
     try {
@@ -81,9 +82,9 @@ function refused<E extends Error>(store: CordellStore, ip: string, user: string 
  *  element) or in `Authorization: Bearer`; a missing, unknown or expired token is a Sender fault. */
 export function authenticate(c: C, header: XmlElement | undefined): { user: CordellUser; token: Token } {
   const store = c.get('state')
-  const accept = c.req.header('accept')
+  const accept = headerOf(c, 'accept')
   const inHeader = header ? descendants(header, 'AccessToken')[0] : undefined
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')?.[1]
+  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headerOf(c, 'authorization') ?? '')?.[1]
   const value = inHeader ? textOf(inHeader).trim() : bearer
   if (!value) {
     throw new CordellFault(

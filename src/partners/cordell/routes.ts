@@ -1,4 +1,5 @@
 import { Hono, type Context } from 'hono'
+import { headerOf } from '../../core/http.js'
 import { refuse, type PartnerEnv } from '../../core/partner.js'
 import { authenticate, clientIp, login } from './auth.js'
 import { CordellFault, methodNotAllowed, unsupportedMediaType } from './errors.js'
@@ -79,7 +80,7 @@ export function cordellRoutes() {
 /** One SOAP 1.2 call: at a method's own URL (`fixed`) or at the service address, which dispatches on the
  *  body element. */
 async function soap(c: C, fixed: Operation | undefined): Promise<Response> {
-  const header = c.req.header('content-type')
+  const header = headerOf(c, 'content-type')
   const type = parseContentType(header)
   if (type.type !== 'application/soap+xml') {
     const hint = type.type === 'text/xml' ? ' (text/xml is SOAP 1.1; this service speaks SOAP 1.2)' : ''
@@ -89,7 +90,7 @@ async function soap(c: C, fixed: Operation | undefined): Promise<Response> {
     throw unsupportedMediaType(`charset "${type.params.charset}" is not utf-8`)
   }
   const store = c.get('state')
-  const accept = c.req.header('accept')
+  const accept = headerOf(c, 'accept')
   const ip = clientIp(c)
   let user: string | null = null
   let method = fixed?.name ?? '(unknown)'

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
+import { headerOf } from '../../core/http.js'
 import type { JwtPayload } from 'jsonwebtoken'
 import { lazily } from '../../core/lazy.js'
 import { createSecretKey, type KeyObject } from 'node:crypto'
@@ -130,7 +131,7 @@ export class TokenCache {
 /** Runs first on every DAS route, as the message handler does. */
 export function tokenHandler(tokens: (c: Context) => TokenCache): MiddlewareHandler {
   return async (c, next) => {
-    const header = c.req.header('authorization')
+    const header = headerOf(c, 'authorization')
     if (header === undefined) return next()
     const verdict = tokens(c).validate(header.split(' ')[1], c.get('clock').now())
     if (!verdict.ok) {

@@ -1,4 +1,5 @@
 import type { Context, MiddlewareHandler } from 'hono'
+import { headerOf } from '../../core/http.js'
 import { HTTPException } from 'hono/http-exception'
 import type { z } from 'zod'
 import { refuse } from '../../core/partner.js'
@@ -69,7 +70,7 @@ const JSON_MEDIA = /^application\/([\w.-]+\+)?json$/i
  *  Web API reads application/json and text/json; the sandbox reads only the first (see the README). */
 export function jsonBody(parameter: string): MiddlewareHandler {
   return async (c, next) => {
-    const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim()
+    const type = (headerOf(c, 'content-type') ?? '').split(';')[0]!.trim()
     const raw = await c.req.text()
     if (raw.trim() === '') {
       refuse(c, 'the body is empty: send the event as JSON')

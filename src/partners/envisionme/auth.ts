@@ -1,14 +1,15 @@
 import type { Context } from 'hono'
+import { headerOf } from '../../core/http.js'
 import type { PartnerEnv } from '../../core/partner.js'
 import { apiError } from './errors.js'
 import type { EnvisionmeStore } from './store.js'
 
 /** The token a call carries: `access_token` in the query (how the document's OAuth flow hands it
  *  over) or `Authorization: Bearer`. */
-export function tokenOf(c: { req: { query(k: string): string | undefined; header(k: string): string | undefined } }): string | undefined {
+export function tokenOf(c: Context): string | undefined {
   const fromQuery = c.req.query('access_token')
   if (fromQuery) return fromQuery
-  const m = /^Bearer\s+(\S+)\s*$/i.exec(c.req.header('authorization') ?? '')
+  const m = /^Bearer\s+(\S+)\s*$/i.exec(headerOf(c, 'authorization') ?? '')
   return m?.[1]
 }
 

@@ -1,4 +1,5 @@
 import type { Context, Env, ValidationTargets } from 'hono'
+import { headerOf } from '../../core/http.js'
 import { HTTPException } from 'hono/http-exception'
 import { validator } from 'hono/validator'
 import type { z } from 'zod'
@@ -57,7 +58,7 @@ export function validateParams<S extends z.ZodType, E extends Env = Env>(schema:
 }
 
 async function bodyParams(c: Context): Promise<Record<string, unknown>> {
-  const type = (c.req.header('content-type') ?? '').split(';')[0]!.trim().toLowerCase()
+  const type = (headerOf(c, 'content-type') ?? '').split(';')[0]!.trim().toLowerCase()
   if (type === 'application/x-www-form-urlencoded' || type === 'multipart/form-data') {
     let form: Record<string, unknown>
     try {
