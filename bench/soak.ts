@@ -54,7 +54,7 @@ writeFileSync(scenarioFile, JSON.stringify(scenario))
 // defaults let freed native memory (page buffers, socket writes, the compiler's zones on V8's threads)
 // stay in the process as fragmented arenas, 10-15 MB over two minutes of this load, which the sandbox
 // never gets back. SOAK_MALLOC=default measures glibc's defaults instead.
-const MALLOC = process.env.SOAK_MALLOC === 'default' ? {} : { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2', MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072' }
+const MALLOC: Record<string, string> = process.env.SOAK_MALLOC === 'default' ? {} : { MALLOC_ARENA_MAX: process.env.MALLOC_ARENA_MAX ?? '2', MALLOC_MMAP_THRESHOLD_: process.env.MALLOC_MMAP_THRESHOLD_ ?? '131072' }
 const { child, match } = await startChild(process.execPath, ['dist/main.js', '--port', '0', '--scenario', scenarioFile], /control API\s+(http:\/\/127\.0\.0\.1:\d+)\/__sandbox/, MALLOC)
 const BASE = match[1]!
 if (!/^http:\/\/127\.0\.0\.1:\d+$/.test(BASE)) throw new Error(`not loopback: ${BASE}`)

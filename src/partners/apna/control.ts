@@ -3,7 +3,7 @@ import type { ControlEnv } from '../../core/partner.js'
 import { validate } from '../../control/errors.js'
 import { deliveriesQuery, deliveryId, pushInput, streamInput, targetInput } from './schema.js'
 import type { ApnaStore } from './store.js'
-import { deliveryView, targetView } from './views.js'
+import { deliveryName, deliveryView, targetView } from './views.js'
 
 // A `wait` longer than this would hold a control call open past sensible client timeouts.
 const MAX_WAIT_MS = 60_000
@@ -22,7 +22,7 @@ export function apnaControl() {
 
   app.post('/applications', validate('json', pushInput), (c) => {
     const made = c.get('state').push(c.req.valid('json'), 'api')
-    return c.json({ deliveries: made.map((d) => ({ id: d.id, state: d.state, full_name: deliveryView(d, false).full_name })), queued: made.length }, 202)
+    return c.json({ deliveries: made.map((d) => ({ id: d.id, state: d.state, full_name: deliveryName(d) })), queued: made.length }, 202)
   })
 
   app.get('/deliveries', validate('query', deliveriesQuery), async (c) => {

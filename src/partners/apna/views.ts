@@ -14,7 +14,7 @@ export function deliverySummary(d: Delivery) {
     attempts: d.attemptCount,
     lastStatus: last?.status ?? null,
     nextAttemptAt: d.nextAttemptAt,
-    full_name: fullName(payloadOf(d)),
+    full_name: deliveryName(d),
   }
 }
 
@@ -26,7 +26,7 @@ export function deliveryView(d: Delivery, withPayload: boolean) {
     source: d.source,
     index: d.index,
     invalid: d.invalid,
-    full_name: fullName(payloadOf(d)),
+    full_name: deliveryName(d),
     createdAt: d.createdAt,
     updatedAt: d.updatedAt,
     nextAttemptAt: d.nextAttemptAt,
@@ -43,7 +43,8 @@ export function targetView(target: ApnaTarget) {
   return { url: target.url ?? null, auth: authView(target.auth), headers: redactHeaders(Object.entries(target.headers)) }
 }
 
-function fullName(payload: unknown): string | null {
-  const name = (payload as { full_name?: unknown } | null)?.full_name
+/** The applicant's name in a delivery's body, or null when the body has none. */
+export function deliveryName(d: Delivery): string | null {
+  const name = (payloadOf(d) as { full_name?: unknown } | null)?.full_name
   return typeof name === 'string' ? name : null
 }
