@@ -1,5 +1,6 @@
 import { InboundEntry, type HeaderSource, type RawHeaders } from './inbound-entry.js'
 import { BODY_CAP, type JournalEntry } from './journal.js'
+import { ChunkLog } from './chunk-log.js'
 
 /** The slots of a journal, with inbound entries kept off the JS heap.
  *
@@ -35,12 +36,7 @@ export class PackedEntries {
   /** The shared objects packed entries point to. */
   #bodyRef: (Uint8Array | undefined)[] = []
   #headersRef: (RawHeaders | undefined)[] = []
-  #chunks: Buffer[] = []
-  /** Sequence number of #chunks[0], and how many live slots each chunk holds. */
-  #firstChunk = 0
-  #live: number[] = []
-  /** Where the next record goes in the newest chunk. */
-  #at = 0
+  #log = new ChunkLog()
 
   /** Slots allocated: the ring's length. */
   get length(): number {
@@ -49,7 +45,7 @@ export class PackedEntries {
 
   /** Bytes held in chunks, written or not (what the process holds for the records). */
   get chunkBytes(): number {
-    return this.#chunks.reduce((n, c) => n + c.byteLength, 0)
+    return this.#log.bytes
   }
 
   /** Writes `entry` into `slot` (at most `length`: the slot past the end adds one) and returns its
@@ -81,13 +77,7 @@ export class PackedEntries {
     const chunk = this.#chunkOf[slot]!
     if (chunk < 0) return
     this.#chunkOf[slot] = -1
-    this.#live[chunk - this.#firstChunk]!--
-    // Oldest first, so the chunks that empty are the first ones; the newest is kept for writing.
-    while (this.#chunks.length > 1 && this.#live[0] === 0) {
-      this.#chunks.shift()
-      this.#live.shift()
-      this.#firstChunk++
-    }
+    this.#log.release(chunk)
   }
 
   clear(): void {
@@ -107,10 +97,7 @@ export class PackedEntries {
     this.#method = []
     this.#bodyRef = []
     this.#headersRef = []
-    this.#chunks = []
-    this.#live = []
-    this.#firstChunk = 0
-    this.#at = 0
+    this.#log.clear()
   }
 
   weightAt(slot: number): number {
@@ -175,8 +162,8 @@ export class PackedEntries {
   #packObject(slot: number, entry: JournalEntry): void {
     const json = JSON.stringify(entry)
     const { path, refusal } = entry
-    const chunk = this.#room(HEADER_BYTES + 3 * (json.length + path.length + (refusal?.length ?? 0)))
-    const start = this.#at
+    const chunk = this.#log.room(HEADER_BYTES + 3 * (json.length + path.length + (refusal?.length ?? 0)))
+    const start = this.#log.at
     let at = start + HEADER_BYTES
     for (let field = 0; field < FIELDS; field++) {
       at = put(chunk, start, field, at, field === PATH ? path : field === URL_ ? json : field === REFUSAL ? refusal : undefined)
@@ -189,9 +176,7 @@ export class PackedEntries {
 
   /** Records that slot's record lies in the newest chunk from `start` to `end`. */
   #placed(slot: number, start: number, end: number): void {
-    this.#at = end
-    this.#live[this.#live.length - 1]!++
-    this.#chunkOf[slot] = this.#firstChunk + this.#chunks.length - 1
+    this.#chunkOf[slot] = this.#log.placed(end)
     this.#offset[slot] = start
   }
 
@@ -212,8 +197,8 @@ export class PackedEntries {
     const { path, rawUrl, fault, refusal, error } = entry
     const bound = HEADER_BYTES + (body?.byteLength ?? 0) + (responseBytes?.byteLength ?? 0) +
       3 * (path.length + rawUrl.length + (headers?.length ?? 0) + (responseHeaderText?.length ?? 0) + (responseText?.length ?? 0) + (fault?.length ?? 0) + (refusal?.length ?? 0) + (error?.length ?? 0))
-    const chunk = this.#room(bound)
-    const start = this.#at
+    const chunk = this.#log.room(bound)
+    const start = this.#log.at
     let at = start + HEADER_BYTES
     at = put(chunk, start, PATH, at, path)
     at = put(chunk, start, URL_, at, rawUrl)
@@ -231,36 +216,17 @@ export class PackedEntries {
     return at - start + (shareBody ? response.byteLength : 0)
   }
 
-  /** The newest chunk, with at least `bytes` free from #at: a new one (twice the last, up to
-   *  MAX_CHUNK, or as big as one record needs) when it has not. */
-  #room(bytes: number): Buffer {
-    const last = this.#chunks[this.#chunks.length - 1]
-    if (last && last.byteLength - this.#at >= bytes) return last
-    const size = Math.max(bytes, Math.min(MAX_CHUNK, last ? last.byteLength * 2 : MIN_CHUNK))
-    const chunk = Buffer.allocUnsafeSlow(size)
-    this.#chunks.push(chunk)
-    this.#live.push(0)
-    this.#at = 0
-    // A chunk no slot uses any more goes now rather than waiting for the next release.
-    while (this.#chunks.length > 1 && this.#live[0] === 0) {
-      this.#chunks.shift()
-      this.#live.shift()
-      this.#firstChunk++
-    }
-    return chunk
-  }
-
   #lengthOf(slot: number, field: number): number {
     const chunk = this.#chunkOf[slot]!
     if (chunk < 0) return ABSENT
-    return this.#chunks[chunk - this.#firstChunk]!.readUInt32LE(this.#offset[slot]! + 4 * field)
+    return this.#log.chunk(chunk).readUInt32LE(this.#offset[slot]! + 4 * field)
   }
 
   /** Where a field of a slot's record lies, or undefined when it is absent. */
   #locate(slot: number, field: number): { chunk: Buffer; start: number; length: number } | undefined {
     const seq = this.#chunkOf[slot]!
     if (seq < 0) return undefined
-    const chunk = this.#chunks[seq - this.#firstChunk]!
+    const chunk = this.#log.chunk(seq)
     const offset = this.#offset[slot]!
     let start = offset + HEADER_BYTES
     for (let f = 0; f < field; f++) {
@@ -366,8 +332,6 @@ const NO_BODY = 2
 /** The record is an entry's JSON (in the URL field), not an inbound entry's parts. */
 const OBJECT = 4
 
-const MIN_CHUNK = 4 * 1024
-const MAX_CHUNK = 256 * 1024
 /** Response bodies up to this size are copied even when shared: copying is cheaper than a reference. */
 const SHARE_FROM = 256
 /** What a packed entry costs besides its record: its slots in the columns. */

@@ -505,6 +505,34 @@ describe('apna: the delivery log', () => {
     expect((await api.delivery('d-999999')).body.error.code).toBe('not_found')
   })
 
+  it('keeps a finished delivery exactly as it went, from the packed log: body byte for byte, every attempt', async () => {
+    const r = await receiver((_req, n) => (n === 1 ? { status: 503, body: 'busy – réessayez' } : { status: 200, body: DOCUMENTED }))
+    const api = control('packed')
+    await api.scenario({ target: { url: r.url } })
+    const name = 'Zoë "Z" Ñandú\nसिंह 🙂'
+    const id = (await api.push({ overrides: { full_name: name } })).body.deliveries[0].id
+    await api.deliveries()
+    await api.advance('5s')
+    await api.deliveries()
+    const first = (await api.delivery(id)).body
+    expect(first.state).toBe('delivered')
+    expect(first.full_name).toBe(name)
+    expect((first.payload as { full_name: string }).full_name).toBe(name)
+    // What the receiver got, both times, is the body the log gives back.
+    expect(r.received.map((x) => x.body)).toEqual([first.body, first.body])
+    expect(first.attempts.map((a: DeliveryJson['attempts'][number]) => [a.status, a.retry, a.response, a.documented])).toEqual([
+      [503, false, 'busy – réessayez', false],
+      [200, true, JSON.stringify(DOCUMENTED), true],
+    ])
+    // Read again, listed, and after more deliveries pass through the same log: the same delivery.
+    await api.push({ count: 3 })
+    await api.advance('1s')
+    await api.deliveries()
+    expect((await api.delivery(id)).body).toEqual(first)
+    const listed = (await api.deliveries('payload=true')).body.deliveries.find((d: DeliveryJson) => d.id === id)
+    expect(listed).toEqual(first)
+  })
+
   it('filters by state and keeps the newest with limit', async () => {
     const r = await receiver((req) => ((req.json as { notice_period?: number }).notice_period === 999 ? { status: 400 } : { status: 200, body: DOCUMENTED }))
     const api = control('filters')

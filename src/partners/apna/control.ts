@@ -29,12 +29,9 @@ export function apnaControl() {
     const q = c.req.valid('query')
     const state = c.get('state')
     const settled = q.wait !== undefined ? await state.waitFor(Math.min(q.wait, MAX_WAIT_MS)) : undefined
-    let list = state.list()
-    if (q.state) list = list.filter((d) => d.state === q.state)
-    const total = list.length
-    if (q.limit !== undefined) list = list.slice(Math.max(0, list.length - q.limit))
+    const { deliveries, total } = state.page(q.state, q.limit)
     return c.json({
-      deliveries: list.map((d) => deliveryView(d, q.payload === true)),
+      deliveries: deliveries.map((d) => deliveryView(d, q.payload === true)),
       total,
       counts: state.counts(),
       stats: state.stats,

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { TimerHandle } from '../../core/clock.js'
+import { ChunkLog } from '../../core/chunk-log.js'
 import { snap } from '../../core/snapshot.js'
 import { formatDuration } from '../../core/duration.js'
 import { BODY_CAP, type JournalEntry } from '../../core/journal.js'
@@ -87,6 +88,17 @@ interface Stream extends StreamStatus {
   input: StreamInput
 }
 
+/** A finished delivery as the log keeps it: its fields as JSON, a line break and its body, in the store's
+ *  chunk log. Only the state is at hand, for counts and filters; reading it builds the Delivery again. */
+class PackedDelivery {
+  constructor(
+    readonly state: 'delivered' | 'failed',
+    readonly seq: number,
+    readonly start: number,
+    readonly end: number,
+  ) {}
+}
+
 // Attempts kept per delivery: redeliveries can add without end.
 const ATTEMPTS_KEPT = 20
 const RESPONSE_KEPT = 1024
@@ -94,7 +106,11 @@ const RESPONSE_KEPT = 1024
 export class ApnaStore {
   target: ApnaTarget
   readonly stats = { pushed: 0, delivered: 0, failed: 0, refused: 0, attempts: 0 }
-  readonly #deliveries = new Map<string, Delivery>()
+  /** The log, oldest first. Finished deliveries are kept packed in #packed: a session pushing to a receiver
+   *  for hours keeps thousands (`logLimit`), each about 2 KB of objects and strings the collector would
+   *  scan and grow the heap around; packed, they are bytes outside the JS heap. */
+  readonly #deliveries = new Map<string, Delivery | PackedDelivery>()
+  readonly #packed = new ChunkLog()
   readonly #ready: Delivery[] = []
   readonly #inflight = new Map<Delivery, { controller: AbortController; done: Promise<void> }>()
   readonly #streams: Stream[] = []
@@ -186,7 +202,7 @@ export class ApnaStore {
 
   /** Sends a finished delivery again, same payload, with its own retry. */
   redeliver(id: string): Delivery {
-    const d = this.get(id)
+    const d = this.#revive(id)
     if (d.state !== 'delivered' && d.state !== 'failed') throw stillInProgress(id, d.state)
     if (!this.target.url) throw noTarget()
     if (this.#open >= this.config.queueLimit) {
@@ -203,14 +219,20 @@ export class ApnaStore {
     return d
   }
 
+  /** A delivery as it is now; a finished one is a copy, built from the log. */
   get(id: string): Delivery {
     const d = this.#deliveries.get(id)
     if (!d) throw deliveryNotFound(id, this.ctx.sessionId)
-    return d
+    return d instanceof PackedDelivery ? this.#unpack(d) : d
   }
 
-  list(): Delivery[] {
-    return [...this.#deliveries.values()]
+  /** The newest `limit` deliveries (all without one) in the given state (any without one), oldest
+   *  first, and how many there are in that state. Only those returned are built from the log. */
+  page(state: DeliveryState | undefined, limit: number | undefined): { deliveries: Delivery[]; total: number } {
+    const all = [...this.#deliveries.values()]
+    const chosen = state === undefined ? all : all.filter((d) => d.state === state)
+    const shown = limit === undefined ? chosen : chosen.slice(Math.max(0, chosen.length - limit))
+    return { deliveries: shown.map((d) => (d instanceof PackedDelivery ? this.#unpack(d) : d)), total: chosen.length }
   }
 
   counts(): Record<DeliveryState, number> {
@@ -320,7 +342,7 @@ export class ApnaStore {
     this.#disposed = true
     this.#wake?.handle.cancel()
     this.#wake = undefined
-    for (const d of this.#deliveries.values()) d.retryTimer?.cancel()
+    for (const d of this.#deliveries.values()) if (!(d instanceof PackedDelivery)) d.retryTimer?.cancel()
     this.stopStreams()
     for (const { controller } of this.#inflight.values()) controller.abort()
     destroyAgents(this.#agents)
@@ -429,6 +451,42 @@ export class ApnaStore {
       this.stats.failed++
     }
     this.#changed(d)
+    this.#pack(d)
+  }
+
+  /** Moves a finished delivery into the chunk log: from now on the log holds its bytes, not the object.
+   *  An unfinished one stays as it is. */
+  #pack(d: Delivery): void {
+    const state = d.state
+    if (state !== 'delivered' && state !== 'failed') return
+    const { retryTimer: _, body, ...fields } = d
+    const meta = JSON.stringify(fields)
+    // UTF-8 takes at most 3 bytes for each UTF-16 unit.
+    const chunk = this.#packed.room(3 * (meta.length + 1 + body.length))
+    const start = this.#packed.at
+    let end = start + chunk.write(meta, start)
+    chunk[end++] = NEWLINE
+    end += chunk.write(body, end)
+    this.#deliveries.set(d.id, new PackedDelivery(state, this.#packed.placed(end), start, end))
+  }
+
+  #unpack(p: PackedDelivery): Delivery {
+    const text = this.#packed.chunk(p.seq).toString('utf8', p.start, p.end)
+    // JSON never holds a raw line break: the first one ends the fields.
+    const split = text.indexOf('\n')
+    return { ...(JSON.parse(text.slice(0, split)) as Omit<Delivery, 'body' | 'retryTimer'>), body: text.slice(split + 1), retryTimer: undefined }
+  }
+
+  /** The delivery itself, to change: a packed one is built again and takes its place in the log. */
+  #revive(id: string): Delivery {
+    const d = this.#deliveries.get(id)
+    if (!d) throw deliveryNotFound(id, this.ctx.sessionId)
+    if (!(d instanceof PackedDelivery)) return d
+    const live = this.#unpack(d)
+    // Set on a key it has keeps the key's place: the log's order is unchanged.
+    this.#deliveries.set(id, live)
+    this.#packed.release(d.seq)
+    return live
   }
 
   #armRetry(d: Delivery, due: number): void {
@@ -497,7 +555,9 @@ export class ApnaStore {
       nextIndex: this.#nextIndex,
       nextSlot: Number.isFinite(this.#nextSlot) ? this.#nextSlot : null,
       // The payload in its place (after the attempts, before the body), as snapshots have always had it.
-      deliveries: [...this.#deliveries.values()].map(({ retryTimer: _, body, roundAttempts, ...d }) => ({ ...d, payload: payloadOf({ ...d, body }), body, roundAttempts })),
+      deliveries: [...this.#deliveries.values()]
+        .map((d) => (d instanceof PackedDelivery ? this.#unpack(d) : d))
+        .map(({ retryTimer: _, body, roundAttempts, ...d }) => ({ ...d, payload: payloadOf({ ...d, body }), body, roundAttempts })),
       ready: this.#ready.map((d) => d.id),
       streams: this.#streams.map(({ timer: _, ...s }) => s),
     }
@@ -538,6 +598,7 @@ export class ApnaStore {
         resend.push(d)
       }
       if (d.state === 'retrying') this.#armRetry(d, d.nextAttemptAt !== null ? Date.parse(d.nextAttemptAt) : this.ctx.clock.now())
+      this.#pack(d)
     }
     for (const id of saved.ready) {
       const d = this.#deliveries.get(id)
@@ -570,7 +631,9 @@ export class ApnaStore {
     if (this.#deliveries.size <= this.config.logLimit) return
     for (const [id, d] of this.#deliveries) {
       if (this.#deliveries.size <= this.config.logLimit) return
-      if (d.state === 'delivered' || d.state === 'failed') this.#deliveries.delete(id)
+      if (d.state !== 'delivered' && d.state !== 'failed') continue
+      this.#deliveries.delete(id)
+      if (d instanceof PackedDelivery) this.#packed.release(d.seq)
     }
   }
 
@@ -594,6 +657,8 @@ function firstKiB(text: string): string {
   const bytes = Buffer.from(text)
   return bytes.byteLength <= RESPONSE_KEPT ? text : new TextDecoder().decode(bytes.subarray(0, RESPONSE_KEPT))
 }
+
+const NEWLINE = 0x0a
 
 const isoTime = z.iso.datetime({ offset: true })
 const count = z.number().int().nonnegative()
