@@ -36,7 +36,7 @@ export class PackedEntries {
   /** The shared objects packed entries point to. */
   #bodyRef: (Uint8Array | undefined)[] = []
   #headersRef: (RawHeaders | undefined)[] = []
-  #log = new ChunkLog()
+  readonly #log = new ChunkLog()
 
   /** Slots allocated: the ring's length. */
   get length(): number {

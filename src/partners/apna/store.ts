@@ -223,7 +223,7 @@ export class ApnaStore {
   get(id: string): Delivery {
     const d = this.#deliveries.get(id)
     if (!d) throw deliveryNotFound(id, this.ctx.sessionId)
-    return d instanceof PackedDelivery ? this.#unpack(d) : d
+    return this.#built(d)
   }
 
   /** The newest `limit` deliveries (all without one) in the given state (any without one), oldest
@@ -232,7 +232,7 @@ export class ApnaStore {
     const all = [...this.#deliveries.values()]
     const chosen = state === undefined ? all : all.filter((d) => d.state === state)
     const shown = limit === undefined ? chosen : chosen.slice(Math.max(0, chosen.length - limit))
-    return { deliveries: shown.map((d) => (d instanceof PackedDelivery ? this.#unpack(d) : d)), total: chosen.length }
+    return { deliveries: shown.map((d) => this.#built(d)), total: chosen.length }
   }
 
   counts(): Record<DeliveryState, number> {
@@ -470,6 +470,11 @@ export class ApnaStore {
     this.#deliveries.set(d.id, new PackedDelivery(state, this.#packed.placed(end), start, end))
   }
 
+  /** The delivery as it is: a packed one built from the log (a copy), a live one itself. */
+  #built(d: Delivery | PackedDelivery): Delivery {
+    return d instanceof PackedDelivery ? this.#unpack(d) : d
+  }
+
   #unpack(p: PackedDelivery): Delivery {
     const text = this.#packed.chunk(p.seq).toString('utf8', p.start, p.end)
     // JSON never holds a raw line break: the first one ends the fields.
@@ -556,7 +561,7 @@ export class ApnaStore {
       nextSlot: Number.isFinite(this.#nextSlot) ? this.#nextSlot : null,
       // The payload in its place (after the attempts, before the body), as snapshots have always had it.
       deliveries: [...this.#deliveries.values()]
-        .map((d) => (d instanceof PackedDelivery ? this.#unpack(d) : d))
+        .map((d) => this.#built(d))
         .map(({ retryTimer: _, body, roundAttempts, ...d }) => ({ ...d, payload: payloadOf({ ...d, body }), body, roundAttempts })),
       ready: this.#ready.map((d) => d.id),
       streams: this.#streams.map(({ timer: _, ...s }) => s),
