@@ -202,13 +202,16 @@ export class ApnaStore {
 
   /** Sends a finished delivery again, same payload, with its own retry. */
   redeliver(id: string): Delivery {
-    const d = this.#revive(id)
-    if (d.state !== 'delivered' && d.state !== 'failed') throw stillInProgress(id, d.state)
+    const kept = this.#deliveries.get(id)
+    if (!kept) throw deliveryNotFound(id, this.ctx.sessionId)
+    if (kept.state !== 'delivered' && kept.state !== 'failed') throw stillInProgress(id, kept.state)
     if (!this.target.url) throw noTarget()
     if (this.#open >= this.config.queueLimit) {
       this.stats.refused++
       throw queueFull(1, 0, this.config.queueLimit)
     }
+    // Only a redelivery that goes ahead takes the delivery out of the packed log: a refused one leaves it packed.
+    const d = this.#revive(id)
     d.redeliveries++
     d.roundAttempts = 0
     d.state = 'queued'
@@ -482,10 +485,10 @@ export class ApnaStore {
     return { ...(JSON.parse(text.slice(0, split)) as Omit<Delivery, 'body' | 'retryTimer'>), body: text.slice(split + 1), retryTimer: undefined }
   }
 
-  /** The delivery itself, to change: a packed one is built again and takes its place in the log. */
+  /** The delivery itself, to change: a packed one is built again and takes its place in the log. The
+   *  caller has checked that `id` is in the log. */
   #revive(id: string): Delivery {
-    const d = this.#deliveries.get(id)
-    if (!d) throw deliveryNotFound(id, this.ctx.sessionId)
+    const d = this.#deliveries.get(id)!
     if (!(d instanceof PackedDelivery)) return d
     const live = this.#unpack(d)
     // Set on a key it has keeps the key's place: the log's order is unchanged.
