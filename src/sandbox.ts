@@ -9,6 +9,7 @@ import { JournalBudget, type JournalEntry, type JournalQuery } from './core/jour
 import type { AnyPartner } from './core/partner.js'
 import { Memo } from './core/memo.js'
 import { partnerPipeline } from './core/pipeline.js'
+import { OneCallRouter } from './core/router.js'
 import { systemTime, type RealTime } from './core/real-time.js'
 import { loadScenarioFile, parseScenario, parseScenarioText, scenarioInput, scenarioSchema, withInput, type Scenario } from './core/scenario.js'
 import { Session, SessionRegistry } from './core/session.js'
@@ -116,7 +117,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     app.route(prefix === '' ? '/' : prefix, partner.routes() as never)
   }
 
-  const app = new Hono<{ Bindings: HttpBindings }>({ getPath: routedPath })
+  const app = new Hono<{ Bindings: HttpBindings }>({ getPath: routedPath, router: new OneCallRouter(onError) as never })
   app.onError(onError)
   app.route(
     '/__sandbox',
@@ -153,7 +154,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     partnerApp(name) {
       const partner = partners.find((p) => p.name === name)
       if (!partner) throw new RangeError(`no partner ${name}`)
-      const single = new Hono<{ Bindings: HttpBindings }>({ getPath: routedPath })
+      const single = new Hono<{ Bindings: HttpBindings }>({ getPath: routedPath, router: new OneCallRouter(onError) as never })
       single.onError(onError)
       mount(single, partner, '')
       return single

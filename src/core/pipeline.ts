@@ -1,4 +1,4 @@
-import type { Context, MiddlewareHandler } from 'hono'
+import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response'
 import type { IncomingMessage, ServerResponse } from 'node:http'
@@ -6,6 +6,7 @@ import { BodyIncomplete, BodyTooLarge, chooseSession, headerOf, readBody, splitU
 import { InboundEntry, type RawHeaders } from './inbound-entry.js'
 import type { AnyPartner, PartnerEnv } from './partner.js'
 import type { RealTime } from './real-time.js'
+import type { InlineHandler } from './router.js'
 import type { Session, SessionRegistry } from './session.js'
 
 export interface PipelineDeps {
@@ -21,12 +22,12 @@ type Env = PartnerEnv<unknown>
 /** Everything between the socket and a partner's routes: which session, the body limit, the journal
  *  entry, fault rules, and the partner's state. `prefix` is where the partner is mounted ('' on a port
  *  of its own). */
-export function partnerPipeline(partner: AnyPartner, prefix: string, deps: PipelineDeps): MiddlewareHandler<Env> {
+export function partnerPipeline(partner: AnyPartner, prefix: string, deps: PipelineDeps): InlineHandler<Env> {
   // The adapter's Response keeps [status, body, headers] under a private symbol; reading them there
   // spares the journal a Headers object and a copy of the body. Found on first use, when the adapter
   // has installed its Response.
   let cacheKey: symbol | null | undefined
-  return async (c, next) => {
+  return (c, next) => {
     const started = performance.now()
     // The request id is made only when something fails (onError sets it): most requests never need one.
     const rawUrl = c.req.url
@@ -55,33 +56,48 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
       session.clock.now(),
       deps.real.now(),
     )
-
     const method = c.req.method
-    // GET and HEAD carry no body: no await, so the usual request runs to its handler in one go.
-    if (method !== 'GET' && method !== 'HEAD') {
-      try {
-        entry.keepRequestBody(await readBody(c))
-      } catch (error) {
+    const filed = (wire: Wire | undefined) => record(c, entry, session, started, wire, (cacheKey ??= findCacheKey()))
+
+    // Every step below goes on at once when the one before returned at once (see core/router.ts): a GET
+    // with no fault rule and nothing to save is answered in the turn its request arrived.
+    const serve = (): Response | Promise<Response> => {
+      c.set('state', session.stateOf(partner))
+      if (session.faults.size !== 0) return applyFaults(c, partner.name, path, session, deps.real, next).then(saved)
+      return then(next(), () => saved(undefined))
+    }
+    const saved = (wire: Wire | undefined): Response | Promise<Response> => {
+      const saving = deps.persist?.(session, partner, method)
+      return saving ? saving.then(() => filed(wire)) : filed(wire)
+    }
+
+    // GET and HEAD carry no body: nothing to wait for.
+    if (method === 'GET' || method === 'HEAD') return serve()
+    return readBody(c).then(
+      (body) => {
+        entry.keepRequestBody(body)
+        return serve()
+      },
+      (error: unknown) => {
         if (error instanceof BodyIncomplete) {
           // Nobody is left to read an answer; the journal still says what happened, as a 400.
           c.set('refusal', error.message)
           c.res = c.json({ error: `Bad Request: ${error.message}` }, 400, { connection: 'close' })
-          return record(c, entry, session, started, undefined, (cacheKey ??= findCacheKey()))
+          return filed(undefined)
         }
         if (!(error instanceof BodyTooLarge)) throw error
         c.set('refusal', error.message)
         // The rest of the body is still on its way: close the connection rather than read it.
         c.res = c.json({ error: `Payload Too Large: ${error.message}` }, 413, { connection: 'close' })
-        return record(c, entry, session, started, undefined, (cacheKey ??= findCacheKey()))
-      }
-    }
-
-    c.set('state', session.stateOf(partner))
-    const wire = session.faults.size === 0 ? (await next(), undefined) : await applyFaults(c, partner.name, path, session, deps.real, next)
-    const saving = deps.persist?.(session, partner, method)
-    if (saving) await saving
-    return record(c, entry, session, started, wire, (cacheKey ??= findCacheKey()))
+        return filed(undefined)
+      },
+    )
   }
+}
+
+/** `f(value)`, at once when `value` is not a promise, else once it settles. */
+function then<T, R>(value: T | Promise<T>, f: (value: T) => R | Promise<R>): R | Promise<R> {
+  return value instanceof Promise ? value.then(f) : f(value)
 }
 
 /** The private symbol under which @hono/node-server's Response keeps its parts, or null without it. */
@@ -98,7 +114,7 @@ interface Wire {
 }
 
 /** Runs the first fault rule that matches, around or instead of the partner. */
-async function applyFaults(c: Context<Env>, partner: string, path: string, session: Session, real: RealTime, next: () => Promise<void>): Promise<Wire | undefined> {
+async function applyFaults(c: Context<Env>, partner: string, path: string, session: Session, real: RealTime, next: () => unknown): Promise<Wire | undefined> {
   const action = session.faults.match(
     { partner, method: c.req.method, path, header: (name) => headerOf(c, name) },
     session.random,

@@ -1,6 +1,7 @@
 import { Hono, type Context, type MiddlewareHandler } from 'hono'
 import { refuse, type PartnerEnv } from '../../core/partner.js'
 import type { Bytes } from '../../core/answer-cache.js'
+import type { InlineHandler } from '../../core/router.js'
 import { checkToken } from './auth.js'
 import { billingRoutes } from './billing.js'
 import { apiError, validate } from './errors.js'
@@ -20,13 +21,15 @@ function answered(
   key: (c: Context<Env>) => string,
   version: (store: EnvisionmeStore) => number,
 ): MiddlewareHandler<Env> {
-  return async (c, next) => {
+  // Not async: an answer from the cache goes out in the request's own turn (see core/router.ts).
+  const layer: InlineHandler<Env> = (c, next) => {
     checkToken(c)
     const store = c.get('state')
     const hit = cache(store).get(key(c), version(store))
     if (hit !== undefined) return jsonText(c, hit)
-    await next()
+    return next() as Promise<void>
   }
+  return layer as MiddlewareHandler<Env>
 }
 
 /** The envisionme.co.za API of seed 001: OAuth and its Login Dialog, jobs, terms, billing. */
