@@ -14,8 +14,8 @@ import { ChunkLog } from './chunk-log.js'
  *  bytes again. Entries of other kinds (Apna's outbound attempts: plain data) are kept as their JSON, so
  *  a long run of pushes does not fill the heap either.
  *
- *  Chunks are written front to back and never rewritten, so an entry read out stays valid after the
- *  journal drops it; a chunk is let go once no slot uses it. */
+ *  An entry read out holds copies of its bytes, never views into a chunk: a chunk no slot uses any more
+ *  may be written again (see ChunkLog). */
 export class PackedEntries {
   #size = 0
   #ids = new Float64Array(0)
@@ -242,10 +242,10 @@ export class PackedEntries {
     return at ? at.chunk.toString('utf8', at.start, at.start + at.length) : null
   }
 
-  /** A view of a field's bytes: it keeps its chunk, which is never rewritten. */
+  /** A copy of a field's bytes: the chunk may be written again once the slot is released. */
   #bytes(slot: number, field: number): Uint8Array | undefined {
     const at = this.#locate(slot, field)
-    return at ? new Uint8Array(at.chunk.buffer, at.chunk.byteOffset + at.start, at.length) : undefined
+    return at ? new Uint8Array(at.chunk.subarray(at.start, at.start + at.length)) : undefined
   }
 
   /** Adds a slot at the end, doubling the columns when they are full. */

@@ -43,6 +43,9 @@ export interface PartnerVars<S> {
   refusal: string | undefined
   /** Set by the core when a fault rule shaped the response. */
   fault: string | undefined
+  /** The request body as the core read it (at most BODY_LIMIT), before the partner's routes run;
+   *  undefined for GET and HEAD. `c.req.arrayBuffer()` gives the same bytes, but only through a promise. */
+  body: Uint8Array | undefined
   requestId: string
 }
 

@@ -76,6 +76,7 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
     return readBody(c).then(
       (body) => {
         entry.keepRequestBody(body)
+        c.set('body', body)
         return serve()
       },
       (error: unknown) => {

@@ -203,6 +203,29 @@ describe('journal: inbound entries are packed off the JS heap', () => {
     expect(slots.chunkBytes).toBeLessThan(live + 2 * 1024 * 1024 + 1)
     expect(slots.chunkBytes).toBeGreaterThanOrEqual(live - capacity * 128)
   })
+
+  it('writes freed chunks again, and an entry read out before keeps its own bytes', () => {
+    const slots = new PackedEntries()
+    const capacity = 100
+    const early: { id: number; read: JournalEntry; body: string }[] = []
+    let next = 0
+    // 4 MB through a ring of about 300 KB: full-size chunks are freed and written again many times.
+    for (let id = 1; id <= 1_000; id++) {
+      if (slots.length === capacity) slots.release(next)
+      slots.write(next, inbound(id, { body: new Uint8Array(3_000).fill(65 + (id % 26)), response: `response ${id} `.repeat(50) }))
+      if (id % 97 === 0) {
+        const read = slots.read(next)
+        early.push({ id, read, body: read.body })
+      }
+      next = (next + 1) % capacity
+    }
+    expect(slots.chunkBytes).toBeLessThan(2 * 1024 * 1024)
+    for (const { id, read, body } of early) {
+      expect(read.body, `entry ${id}`).toBe(body)
+      expect(read.body).toBe(String.fromCharCode(65 + (id % 26)).repeat(3_000))
+      expect(read.responseBody).toBe(`response ${id} `.repeat(50))
+    }
+  })
 })
 
 describe('redaction', () => {

@@ -48,10 +48,12 @@ const JSON_TYPE = Object.freeze({ 'Content-Type': 'application/json' })
 const SOAP_TYPE = Object.freeze({ 'content-type': SOAP_CONTENT_TYPE })
 /** Stateless in one-shot use (no `stream` option), so one serves every request. */
 const UTF8 = new TextDecoder('utf-8', { fatal: true })
+const EMPTY = new Uint8Array(0)
 
 export function cordellRoutes() {
   const app = new Hono<PartnerEnv<CordellStore>>()
-  app.all('*', async (c) => {
+  // Not async: once the core has read the body, a SOAP call is answered in the same turn.
+  app.all('*', (c) => {
     const path = normal(partnerPath(c))
     const method = c.req.method
     if (path === SERVICE && (method === 'GET' || method === 'HEAD')) {
@@ -79,7 +81,7 @@ export function cordellRoutes() {
 
 /** One SOAP 1.2 call: at a method's own URL (`fixed`) or at the service address, which dispatches on the
  *  body element. */
-async function soap(c: C, fixed: Operation | undefined): Promise<Response> {
+function soap(c: C, fixed: Operation | undefined): Response {
   const header = headerOf(c, 'content-type')
   const type = parseContentType(header)
   if (type.type !== 'application/soap+xml') {
@@ -96,7 +98,7 @@ async function soap(c: C, fixed: Operation | undefined): Promise<Response> {
   let method = fixed?.name ?? '(unknown)'
   let params: Readonly<Record<string, string>> = {}
   try {
-    const envelope = readEnvelope(store, await c.req.arrayBuffer(), accept)
+    const envelope = readEnvelope(store, c.get('body') ?? EMPTY, accept)
     const op = resolve(envelope.operation, fixed, type.params.action, accept)
     method = op.name
     const caller = authenticate(c, envelope.header)
@@ -128,7 +130,7 @@ interface Envelope {
 /** The envelope of a request body. A well-formed envelope is a pure function of the body's text, so the
  *  envelopes of small bodies are remembered per sandbox (a client repeats the same calls): the tree is only
  *  ever read, never changed. Refused bodies are not remembered; their faults are made afresh. */
-function readEnvelope(store: CordellStore, bytes: ArrayBuffer, accept: string | undefined): Envelope {
+function readEnvelope(store: CordellStore, bytes: Uint8Array, accept: string | undefined): Envelope {
   let text: string
   try {
     text = UTF8.decode(bytes)
