@@ -8,7 +8,7 @@ import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { median } from './lib/load.js'
-import { startChild, type Child } from './lib/processes.js'
+import { pinApart, startChild, type Child } from './lib/processes.js'
 import { smallCalls, type SmallCall } from './lib/small-calls.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
@@ -43,6 +43,9 @@ try {
   const file = join(mkdtempSync(join(tmpdir(), 'cost-')), 'responses.json')
   writeFileSync(file, JSON.stringify(captured))
   const bare = await startChild(process.execPath, [join(ROOT, 'bench/lib/bare-server.mjs'), file], /^(\d+)\n/m)
+  // As the bench runs them: autocannon on one CPU, the server on the other.
+  const unpin = pinApart([child.proc.pid!, bare.child.proc.pid!])
+  if (!unpin) console.log('(not pinned to CPUs: one CPU, or no taskset)')
   try {
     for (const c of cases) {
       const onBare = `http://127.0.0.1:${bare.match[1]}${c.path}`
@@ -62,6 +65,7 @@ try {
       )
     }
   } finally {
+    unpin?.()
     await bare.child.stop()
   }
 } finally {

@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url'
 import { spawnSync } from 'node:child_process'
 import { autocannonLoad, hasWrk, median, wrkLoad, type Load, type Target } from './lib/load.js'
 import { smallCalls } from './lib/small-calls.js'
-import { startChild, type Child } from './lib/processes.js'
+import { pinApart, startChild, type Child } from './lib/processes.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MAIN = join(ROOT, 'dist/main.js')
@@ -19,6 +19,8 @@ const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
 /** Each of the three rounds of a small call. */
 const ROUND_SECONDS = Math.max(1, Math.round(SECONDS * 0.6))
 const rows: string[][] = []
+/** Whether the small calls ran with the load generator and the server each on a CPU of its own. */
+let pinned = false
 const log = (line: string) => process.stdout.write(`${line}\n`)
 
 interface Captured {
@@ -116,6 +118,8 @@ async function main(): Promise<void> {
     const captured: Record<string, Captured> = {}
     for (const c of cases) captured[c.path] = await capture({ url: `${base}${c.path}`, ...c.target })
     const bare = await bareServing(captured)
+    const unpin = pinApart([child.proc.pid!, bare.child.proc.pid!])
+    pinned = unpin !== undefined
     const ratios: number[] = []
     for (const c of cases) {
       const size = captured[c.path]!.body.byteLength
@@ -144,6 +148,7 @@ async function main(): Promise<void> {
         s.rps / b.rps >= 0.65,
       )
     }
+    unpin?.()
     await bare.child.stop()
 
     // 6. A 50 ms delay on every call, 100 connections: a delay must never hold a worker.
@@ -201,7 +206,7 @@ async function main(): Promise<void> {
   const table = [
     `# partner-sandbox bench`,
     '',
-    `Run ${new Date().toISOString()} on ${process.platform} ${process.arch}, node ${process.version}, ${SECONDS} s a phase (small calls: three rounds of ${ROUND_SECONDS} s each side, the median round reported). Bare = a node:http server sending the same bytes, measured in the same run. Re-measure: \`npm run bench\`.`,
+    `Run ${new Date().toISOString()} on ${process.platform} ${process.arch}, node ${process.version}, ${SECONDS} s a phase (small calls: three rounds of ${ROUND_SECONDS} s each side, the median round reported, ${pinned ? 'autocannon on CPU 0 and the server on CPU 1' : 'load generator and server not pinned to CPUs'}). Bare = a node:http server sending the same bytes, measured in the same run. Re-measure: \`npm run bench\`.`,
     '',
     '| measure | sandbox | bare node:http | ratio | target | met |',
     '| --- | --- | --- | --- | --- | --- |',

@@ -1,4 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process'
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { availableParallelism } from 'node:os'
 import { readFileSync } from 'node:fs'
 
 export interface Child {
@@ -52,4 +53,23 @@ export function startChild(command: string, args: string[], ready: RegExp, env: 
     proc.stderr!.on('data', (d: Buffer) => (out += d))
     proc.once('exit', (code) => reject(new Error(`${command} exited ${code}: ${out}`)))
   })
+}
+
+/** Puts every thread of each process on its own CPUs, as a load test should run: the load generator
+ *  (this process) on CPU 0, the server under test on CPU 1, so neither is measured while the scheduler
+ *  moves it onto the other's core. Both servers of a comparison get the same. Returns a function that
+ *  gives this process all CPUs back, or undefined when it cannot pin (one CPU, no `taskset`). */
+export function pinApart(serverPids: number[]): (() => void) | undefined {
+  if (availableParallelism() < 2) return undefined
+  const all = `0-${availableParallelism() - 1}`
+  const set = (cpus: string, pid: number) => spawnSync('taskset', ['-a', '-p', '-c', cpus, String(pid)], { stdio: 'ignore' }).status === 0
+  if (!set('0', process.pid)) return undefined
+  if (!serverPids.every((pid) => set('1', pid))) {
+    set(all, process.pid)
+    return undefined
+  }
+  return () => {
+    set(all, process.pid)
+    for (const pid of serverPids) set(all, pid)
+  }
 }

@@ -105,9 +105,11 @@ export async function readBody(c: Context): Promise<Uint8Array> {
     chunks.push(chunk)
   }
   if (incoming && typeof incoming.on === 'function' && !incoming.readableEnded) {
-    // A small body comes in the packet with the headers, and the parser has buffered all of it once the
-    // handler that started on the headers yields: then it is read as it lies, with no listeners.
-    if (!incoming.complete) await undefined
+    // A small body comes in the packet with the headers. The parser reads it only after the handler that
+    // started on the headers has returned and the microtasks have run, so wait for the event loop's
+    // next check phase (setImmediate), when the parser has buffered all of it: then it is read as it
+    // lies, without the five listeners and their removal that a body still arriving needs.
+    if (!incoming.complete) await new Promise<void>((resolve) => setImmediate(resolve))
     if (incoming.complete && !incoming.readableFlowing) {
       for (let chunk: Uint8Array | null; (chunk = incoming.read() as Uint8Array | null) !== null; ) take(chunk)
       return finish(c, chunks, size)
