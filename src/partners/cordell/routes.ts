@@ -8,6 +8,7 @@ import { call, readParams } from './methods.js'
 import { parseContentType, SOAP_CONTENT_TYPE, subcodes, wantsJson } from './soap.js'
 import type { CordellStore } from './store.js'
 import { wsdl } from './wsdl.js'
+import { remembered, type Envelope } from './parsed.js'
 import { childElements, hasStrayText, parseXml, XmlError, type XmlElement } from './xml.js'
 
 type C = Context<PartnerEnv<CordellStore>>
@@ -18,28 +19,20 @@ const SERVICE = '/costing'
 const LOGIN = '/costing/login'
 
 function normal(path: string): string {
-  return path.toLowerCase().replace(/\/+$/, '') || '/'
+  let end = path.length
+  while (end > 0 && path.charCodeAt(end - 1) === 47 /* / */) end--
+  return (end === path.length ? path : path.slice(0, end)).toLowerCase() || '/'
 }
 
 /** The path under the partner's prefix (`/Costing/GetDataset/`), wherever the partner is mounted. The
- *  prefix of each base URL is worked out once per sandbox (at most MEMO_KEPT base URLs are remembered: the
- *  host comes from the request). */
+ *  prefix of each base URL is worked out once per sandbox (the host comes from the request). */
 function partnerPath(c: C): string {
   const baseUrl = c.get('baseUrl')
-  const { ctx, config } = c.get('state')
-  const prefixes = ctx.memo(config, 'cordell:prefixes', () => new Map<string, string>())
-  let base = prefixes.get(baseUrl)
-  if (base === undefined) {
-    base = new URL(baseUrl).pathname.replace(/^\/__s\/[^/]*/, '').replace(/\/$/, '')
-    if (prefixes.size >= MEMO_KEPT) prefixes.clear()
-    prefixes.set(baseUrl, base)
-  }
+  const base = remembered(c.get('state').parsed.prefixes, baseUrl, () => new URL(baseUrl).pathname.replace(/^\/__s\/[^/]*/, '').replace(/\/$/, ''))
   const path = c.req.path
   return path.startsWith(base) ? path.slice(base.length) || '/' : path
 }
 
-/** Entries kept by each of the per-sandbox memos here (base URL prefixes, parsed envelopes). */
-const MEMO_KEPT = 64
 /** Request bodies up to this many characters have their parsed envelope remembered. */
 const ENVELOPE_MEMO_CHARS = 4096
 // One object each for every response: the journal keeps a response's headers, and a shared object is
@@ -83,7 +76,8 @@ export function cordellRoutes() {
  *  body element. */
 function soap(c: C, fixed: Operation | undefined): Response {
   const header = headerOf(c, 'content-type')
-  const type = parseContentType(header)
+  const store = c.get('state')
+  const type = header ? remembered(store.parsed.contentTypes, header, () => Object.freeze(parseContentType(header))) : parseContentType(header)
   if (type.type !== 'application/soap+xml') {
     const hint = type.type === 'text/xml' ? ' (text/xml is SOAP 1.1; this service speaks SOAP 1.2)' : ''
     throw unsupportedMediaType(`Content-Type "${header ?? '(none)'}" is not application/soap+xml${hint}`)
@@ -91,7 +85,6 @@ function soap(c: C, fixed: Operation | undefined): Response {
   if (type.params.charset !== undefined && !/^utf-?8$/i.test(type.params.charset)) {
     throw unsupportedMediaType(`charset "${type.params.charset}" is not utf-8`)
   }
-  const store = c.get('state')
   const accept = headerOf(c, 'accept')
   const ip = clientIp(c)
   let user: string | null = null
@@ -120,13 +113,6 @@ function soap(c: C, fixed: Operation | undefined): Response {
   }
 }
 
-interface Envelope {
-  header: XmlElement | undefined
-  operation: XmlElement
-  /** The method's parameters, read on first use. */
-  params?: Readonly<Record<string, string>>
-}
-
 /** The envelope of a request body. A well-formed envelope is a pure function of the body's text, so the
  *  envelopes of small bodies are remembered per sandbox (a client repeats the same calls): the tree is only
  *  ever read, never changed. Refused bodies are not remembered; their faults are made afresh. */
@@ -138,14 +124,7 @@ function readEnvelope(store: CordellStore, bytes: Uint8Array, accept: string | u
     throw new CordellFault({ code: 'Sender', subcode: subcodes.malformedXml, reason: 'The message is not valid UTF-8.' }, accept, 'body is not UTF-8')
   }
   if (text.length > ENVELOPE_MEMO_CHARS) return parseEnvelope(text, accept)
-  const known = store.ctx.memo(store.config, 'cordell:envelopes', () => new Map<string, Envelope>())
-  let envelope = known.get(text)
-  if (!envelope) {
-    envelope = parseEnvelope(text, accept)
-    if (known.size >= MEMO_KEPT) known.clear()
-    known.set(text, envelope)
-  }
-  return envelope
+  return remembered(store.parsed.envelopes, text, () => parseEnvelope(text, accept))
 }
 
 function parseEnvelope(text: string, accept: string | undefined): Envelope {

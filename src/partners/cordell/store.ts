@@ -7,6 +7,7 @@ import {
   addedWords, categoryAt, createdAt, datasetAt, entryAt, ingredientAt, itemAt, money, priceAt, revised, withTotals, type Values,
 } from './fixtures.js'
 import type { ChangeInput, CordellConfig, CordellUser, Table } from './schema.js'
+import { ParsedText } from './parsed.js'
 
 /** One session's Cordell costing database: the six tables with soft deletes, the access tokens, the
  *  last-download marks that make deltas, and the audit trail.
@@ -152,10 +153,14 @@ export class CordellStore {
   #downloadChars = 0
   #changes: Random
 
+  /** What the routes remember of request text, shared by the sandbox's sessions. */
+  readonly parsed: ParsedText
+
   constructor(
     readonly config: CordellConfig,
     readonly ctx: PartnerContext,
   ) {
+    this.parsed = ctx.memo(config, 'parsed', () => new ParsedText())
     this.users = new Map(config.users.map((u) => [u.username, u]))
     this.tokenTtl = config.tokenTtl
     this.#changes = ctx.random.fork('changes')

@@ -1,0 +1,33 @@
+import type { ContentType } from './soap.js'
+import type { XmlElement } from './xml.js'
+
+/** A request body's envelope, as routes.ts reads it. */
+export interface Envelope {
+  header: XmlElement | undefined
+  operation: XmlElement
+  /** The method's parameters, read on first use. */
+  params?: Readonly<Record<string, string>>
+}
+
+/** What the routes work out from a request's text alone: the path prefix of a base URL, a Content-Type's
+ *  parts, a small body's envelope. A client repeats the same few, so each is remembered, once per
+ *  sandbox (the sessions share it: it holds nothing of theirs, and what it holds is only ever read). */
+export class ParsedText {
+  readonly prefixes = new Map<string, string>()
+  readonly contentTypes = new Map<string, Readonly<ContentType>>()
+  readonly envelopes = new Map<string, Envelope>()
+}
+
+/** At most this many of each kind are remembered: past it, the map starts again. */
+const KEPT = 64
+
+/** `kept`'s value for `key`, made and remembered when missing; `make` may throw, and then nothing is kept. */
+export function remembered<V>(kept: Map<string, V>, key: string, make: () => V): V {
+  let value = kept.get(key)
+  if (value === undefined) {
+    value = make()
+    if (kept.size >= KEPT) kept.clear()
+    kept.set(key, value)
+  }
+  return value
+}
