@@ -7,6 +7,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
+# The build starts the sandbox once on the default scenario to make the CLI's code cache.
+COPY scenarios ./scenarios
 RUN npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim

@@ -16,8 +16,9 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const MAIN = join(ROOT, 'dist/main.js')
 const READY = /control API\s+(http:\/\/127\.0\.0\.1:\d+)\/__sandbox/
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5)
-/** Each of the three rounds of a small call. */
-const ROUND_SECONDS = Math.max(1, Math.round(SECONDS * 0.6))
+/** A small call is measured in PAIRS pairs of slices, one on bare node:http and one on the sandbox. */
+const PAIRS = 8
+const SLICE_SECONDS = Math.max(1, Math.round(SECONDS / 5))
 const rows: string[][] = []
 /** Whether the small calls ran with the load generator and the server each on a CPU of its own. */
 let pinned = false
@@ -127,20 +128,22 @@ async function main(): Promise<void> {
       const onSandbox = { url: `${base}${c.path}`, ...c.target }
       await autocannonLoad(onBare, 50, 1)
       await autocannonLoad(onSandbox, 50, 1)
-      // Three rounds, bare and sandbox back to back in each, and the median round by ratio: the host's
-      // slow and fast spells then fall on both sides of a ratio rather than on one.
-      const rounds: { b: Load; s: Load }[] = []
-      for (let round = 0; round < 3; round++) {
-        const b = await autocannonLoad(onBare, 50, ROUND_SECONDS)
-        const s = await autocannonLoad(onSandbox, 50, ROUND_SECONDS)
-        rounds.push({ b, s })
+      // Short slices, bare and sandbox back to back in each pair (which goes first alternates), and the
+      // median pair by ratio: this host's speed swings by half within seconds, and a pair is over before
+      // a swing has moved one side and not the other.
+      const pairs: { b: Load; s: Load }[] = []
+      for (let pair = 0; pair < PAIRS; pair++) {
+        const first = pair % 2 === 0 ? onBare : onSandbox
+        const one = await autocannonLoad(first, 50, SLICE_SECONDS)
+        const two = await autocannonLoad(first === onBare ? onSandbox : onBare, 50, SLICE_SECONDS)
+        pairs.push(first === onBare ? { b: one, s: two } : { b: two, s: one })
       }
-      rounds.sort((x, y) => x.s.rps / x.b.rps - y.s.rps / y.b.rps)
-      const { b, s } = rounds[1]!
-      const errors = rounds.reduce((n, r) => n + r.s.errors + r.s.non2xx, 0)
+      pairs.sort((x, y) => x.s.rps / x.b.rps - y.s.rps / y.b.rps)
+      const { b, s } = pairs[PAIRS >> 1]!
+      const errors = pairs.reduce((n, r) => n + r.s.errors + r.s.non2xx, 0)
       ratios.push(s.rps / b.rps)
       row(
-        `small: ${c.name} (${fmt(size)} B), 50 conns, median of 3 rounds (ratios ${rounds.map((r) => ratio(r.s.rps, r.b.rps)).join(', ')})`,
+        `small: ${c.name} (${fmt(size)} B), 50 conns, median of ${PAIRS} pairs (ratios ${ratio(pairs[0]!.s.rps, pairs[0]!.b.rps)} to ${ratio(pairs[PAIRS - 1]!.s.rps, pairs[PAIRS - 1]!.b.rps)})`,
         `${fmt(s.rps)} req/s, p50 ${s.p50} ms, p99 ${s.p99} ms${errors ? `, ${errors} errors or non-2xx` : ''}`,
         `${fmt(b.rps)} req/s, p50 ${b.p50} ms, p99 ${b.p99} ms`,
         ratio(s.rps, b.rps),
@@ -206,7 +209,7 @@ async function main(): Promise<void> {
   const table = [
     `# partner-sandbox bench`,
     '',
-    `Run ${new Date().toISOString()} on ${process.platform} ${process.arch}, node ${process.version}, ${SECONDS} s a phase (small calls: three rounds of ${ROUND_SECONDS} s each side, the median round reported, ${pinned ? 'autocannon on CPU 0 and the server on CPU 1' : 'load generator and server not pinned to CPUs'}). Bare = a node:http server sending the same bytes, measured in the same run. Re-measure: \`npm run bench\`.`,
+    `Run ${new Date().toISOString()} on ${process.platform} ${process.arch}, node ${process.version}, ${SECONDS} s a phase (small calls: ${PAIRS} pairs of ${SLICE_SECONDS} s slices, bare and sandbox back to back, the median pair reported, ${pinned ? 'autocannon on CPU 0 and the server on CPU 1' : 'load generator and server not pinned to CPUs'}). Bare = a node:http server sending the same bytes, measured in the same run. Re-measure: \`npm run bench\`.`,
     '',
     '| measure | sandbox | bare node:http | ratio | target | met |',
     '| --- | --- | --- | --- | --- | --- |',

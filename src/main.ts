@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { setFlagsFromString } from 'node:v8'
+import { CLI_V8_FLAGS } from './cli-flags.js'
 import { z } from 'zod'
 import { loadScenarioFile, ScenarioError, scenarioSchema } from './core/scenario.js'
 import { checkApna } from './partners/apna/index.js'
@@ -15,7 +16,7 @@ import { startSandbox } from './sandbox.js'
 // before collecting it. Past 1.5 times, it collects: RSS stays near what the sandbox holds (the soak's
 // memory target), for a few more major collections. Only this process: the programmatic API leaves its
 // host's heap alone.
-setFlagsFromString('--heap-growing-percent=50')
+setFlagsFromString(CLI_V8_FLAGS)
 
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 // The packaged default, so the command works from any folder (and in the Docker image).

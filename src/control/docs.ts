@@ -55,7 +55,7 @@ function apiSection(api: DocsApi): Html {
   return html`<section class="api" id="${api.id}" aria-labelledby="${api.id}-h">
 <h2 id="${api.id}-h">${title(api.doc)}</h2>
 <p>${info.description ?? ''}</p>
-<p class="meta">Base URL <code>${server}</code> · <a href="${api.jsonUrl}">OpenAPI 3.1 JSON</a> · ${ops.length} operations</p>
+<p class="meta">Base URL <code>${server}</code> &middot; <a href="${api.jsonUrl}">OpenAPI 3.1 JSON</a> &middot; ${ops.length} operations</p>
 ${ops.map(({ method, path, op }) => operation(api, method, server, path, op))}
 </section>`
 }
@@ -69,7 +69,7 @@ function operation(api: DocsApi, method: string, server: string, path: string, o
 <summary><span class="m ${method}">${method.toUpperCase()}</span> <code class="path">${path}</code> <span class="sum">${String(op.summary ?? '')}</span></summary>
 <div class="body">
 ${op.description ? html`<p>${String(op.description)}</p>` : ''}
-<p class="meta"><code>${method.toUpperCase()} ${server}${path}</code>${security ? html` · needs ${security}` : ''}</p>
+<p class="meta"><code>${method.toUpperCase()} ${server}${path}</code>${security ? html` &middot; needs ${security}` : ''}</p>
 ${params.length ? html`<h4>Parameters</h4><table><thead><tr><th scope="col">name</th><th scope="col">in</th><th scope="col">type</th><th scope="col">about</th></tr></thead><tbody>
 ${params.map((p) => html`<tr><td><code>${String(p.name)}</code>${p.required ? html` <span class="req">required</span>` : ''}</td><td>${String(p.in)}</td><td><code>${typeLabel(api.doc, p.schema as Json)}</code></td><td>${String(p.description ?? (p.schema as Json)?.description ?? '')}</td></tr>`)}
 </tbody></table>` : ''}

@@ -1,0 +1,34 @@
+/** What `partner-sandbox` (dist/main.js) runs: the CLI bundle (dist/cli.cjs), compiled with the code
+ *  cache that `npm run build` made by starting it once (dist/cli.cjs.cache).
+ *
+ *  Why: V8 compiling the bundle, and then each function the start-up runs, was about a fifth of the time
+ *  from the command to a healthy sandbox. Node 20 has no compile cache for ES modules
+ *  (module.enableCompileCache came in 22), so the CLI is bundled as CommonJS and compiled here with
+ *  vm.Script's cachedData. A missing, stale or rejected cache (another Node, other flags) costs only the
+ *  time it would have saved: the source is compiled as usual. */
+import { readFileSync, writeFileSync } from 'node:fs'
+import { createRequire } from 'node:module'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { setFlagsFromString } from 'node:v8'
+import { Script } from 'node:vm'
+import { CLI_V8_FLAGS } from './cli-flags.js'
+
+setFlagsFromString(CLI_V8_FLAGS)
+const dir = dirname(fileURLToPath(import.meta.url))
+const filename = join(dir, 'cli.cjs')
+const cacheFile = `${filename}.cache`
+let cachedData: Buffer | undefined
+try {
+  cachedData = readFileSync(cacheFile)
+} catch {
+  // No cache: compiled as usual.
+}
+// The same wrapper Node gives a CommonJS module; the bundle's first line (#!) is not JavaScript.
+const source = readFileSync(filename, 'utf8').replace(/^#!.*/, '')
+const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename, ...(cachedData ? { cachedData } : {}) })
+// `npm run build` sets this to make the cache: written as the process ends, so it holds every function
+// that start-up and shutdown compiled.
+if (process.env.PARTNER_SANDBOX_WRITE_CODE_CACHE === '1') process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()))
+const module = { exports: {} }
+;(script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(filename), module, filename, dir)
