@@ -113,6 +113,14 @@ describe('the sandbox on OneCallRouter', () => {
   })
   afterAll(() => sb.close())
 
+  it('joins the layers of a route once, whatever its parameters', () => {
+    const router = sb.sandbox.app.router
+    const first = router.match('GET', '/envisionme/jobs/1')
+    const again = router.match('GET', '/envisionme/jobs/2')
+    expect(first[0]).toHaveLength(1)
+    expect(again[0]).toBe(first[0])
+  })
+
   it('answers a repeated small GET in the call that received it, and journals it', async () => {
     const calls = (await smallCalls(sb.url)).filter((c) => (c.method ?? 'GET') === 'GET')
     expect(calls.map((c) => c.key).sort()).toEqual(['beoe', 'das', 'envisionme'])
