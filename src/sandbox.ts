@@ -1,10 +1,10 @@
 import { Hono } from 'hono'
 import { HTTPException } from 'hono/http-exception'
-import { serve, type HttpBindings } from '@hono/node-server'
+import { getRequestListener, type HttpBindings } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
+import { createServer, type Server } from 'node:http'
 import { controlRoutes } from './control/routes.js'
-import { routedPath } from './core/http.js'
+import { afterSmallBodies, routedPath } from './core/http.js'
 import { JournalBudget, type JournalEntry, type JournalQuery } from './core/journal.js'
 import type { AnyPartner } from './core/partner.js'
 import { Memo } from './core/memo.js'
@@ -197,8 +197,10 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
   const servers: Server[] = []
   const listen = (app: Hono<{ Bindings: HttpBindings }>, port: number) =>
     new Promise<number>((resolve, reject) => {
-      const server = serve({ fetch: app.fetch, port, hostname: host }, (info: AddressInfo) => resolve(info.port)) as Server
+      // @hono/node-server's listener, handed each request with a small body once the body is in.
+      const server = createServer(afterSmallBodies(getRequestListener(app.fetch, { hostname: host })))
       server.once('error', reject)
+      server.listen(port, host, () => resolve((server.address() as AddressInfo).port))
       // Slow or hostile clients must not hold sockets forever.
       server.headersTimeout = 30_000
       server.requestTimeout = 120_000

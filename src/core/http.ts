@@ -1,5 +1,6 @@
 import type { Context } from 'hono'
-import type { IncomingMessage } from 'node:http'
+import type { IncomingMessage, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import { SESSION_ID } from './session.js'
 
 /** A request body may be at most this big; past it, 413. */
@@ -88,8 +89,10 @@ const EMPTY = new Uint8Array(0)
 export class BodyIncomplete extends Error {}
 
 /** Reads the request body once, at most BODY_LIMIT bytes, and leaves it in Hono's cache so the
- *  partner's own json()/parseBody() read the same bytes. */
-export async function readBody(c: Context): Promise<Uint8Array> {
+ *  partner's own json()/parseBody() read the same bytes. The body is given at once when the parser has
+ *  it all (see `afterSmallBodies`), else a promise of it. Throws BodyTooLarge at once when the declared
+ *  length is over the limit. */
+export function readBody(c: Context): Uint8Array | Promise<Uint8Array> {
   const method = c.req.method
   if (method === 'GET' || method === 'HEAD') return EMPTY
   const declared = Number(headerOf(c, 'content-length'))
@@ -97,66 +100,129 @@ export async function readBody(c: Context): Promise<Uint8Array> {
   // On a socket, read Node's own stream: asking the web Request for its body makes the adapter build
   // a whole fetch Request (abort signal, web stream) for every POST, which cost more than the rest.
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
-  const chunks: Uint8Array[] = []
-  let size = 0
-  const take = (chunk: Uint8Array) => {
-    size += chunk.byteLength
-    if (size > BODY_LIMIT) throw new BodyTooLarge(`the body is over ${BODY_LIMIT} bytes (1 MiB), the limit`)
-    chunks.push(chunk)
-  }
+  const body = new BodyChunks()
   if (incoming && typeof incoming.on === 'function' && !incoming.readableEnded) {
-    // A small body comes in the packet with the headers. The parser reads it only after the handler that
-    // started on the headers has returned and the microtasks have run, so wait for the event loop's
-    // next check phase (setImmediate), when the parser has buffered all of it: then it is read as it
-    // lies, without the five listeners and their removal that a body still arriving needs.
-    if (!incoming.complete) await new Promise<void>((resolve) => setImmediate(resolve))
+    // All of it buffered by the parser: read as it lies, without the five listeners (and their removal)
+    // that a body still arriving needs.
     if (incoming.complete && !incoming.readableFlowing) {
-      for (let chunk: Uint8Array | null; (chunk = incoming.read() as Uint8Array | null) !== null; ) take(chunk)
-      return finish(c, chunks, size)
+      for (let chunk: Uint8Array | null; (chunk = incoming.read() as Uint8Array | null) !== null; ) body.take(chunk)
+      return finish(c, body)
     }
-    // Listeners rather than for-await: leaving a for-await early destroys the socket, and the 413
-    // must still be sent on it.
-    await new Promise<void>((resolve, reject) => {
-      const done = (error?: unknown) => {
-        incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose).off('aborted', onClose)
-        if (error) {
-          incoming.pause()
-          reject(error)
-        } else resolve()
+    return readArriving(c, incoming, body)
+  }
+  return readWebBody(c, body)
+}
+
+/** The chunks of a body as they come, refused past BODY_LIMIT. */
+class BodyChunks {
+  readonly chunks: Uint8Array[] = []
+  size = 0
+
+  take(chunk: Uint8Array): void {
+    this.size += chunk.byteLength
+    if (this.size > BODY_LIMIT) throw new BodyTooLarge(`the body is over ${BODY_LIMIT} bytes (1 MiB), the limit`)
+    this.chunks.push(chunk)
+  }
+}
+
+async function readArriving(c: Context, incoming: IncomingMessage, body: BodyChunks): Promise<Uint8Array> {
+  // A body that came with its headers is buffered by the next check phase: the parser reads it only
+  // after the 'request' handler has returned and the microtasks have run.
+  if (!incoming.complete) await new Promise<void>((resolve) => setImmediate(resolve))
+  if (incoming.complete && !incoming.readableFlowing) {
+    for (let chunk: Uint8Array | null; (chunk = incoming.read() as Uint8Array | null) !== null; ) body.take(chunk)
+    return finish(c, body)
+  }
+  // Listeners rather than for-await: leaving a for-await early destroys the socket, and the 413
+  // must still be sent on it.
+  await new Promise<void>((resolve, reject) => {
+    const done = (error?: unknown) => {
+      incoming.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose).off('aborted', onClose)
+      if (error) {
+        incoming.pause()
+        reject(error)
+      } else resolve()
+    }
+    const onData = (chunk: Uint8Array) => {
+      try {
+        body.take(chunk)
+      } catch (error) {
+        done(error)
       }
-      const onData = (chunk: Uint8Array) => {
-        try {
-          take(chunk)
-        } catch (error) {
-          done(error)
-        }
+    }
+    const onEnd = () => done()
+    const onClose = () => done(new BodyIncomplete('the client closed the connection before sending the whole body'))
+    // A socket reset mid-body arrives as 'aborted' or an 'error' on the request: the same hang-up.
+    const onError = () => onClose()
+    incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose).on('aborted', onClose)
+  })
+  return finish(c, body)
+}
+
+/** Without a socket (app.fetch in a test): the web Request's stream. */
+async function readWebBody(c: Context, body: BodyChunks): Promise<Uint8Array> {
+  const stream = c.req.raw.body
+  if (!stream) return new Uint8Array(0)
+  const reader = stream.getReader()
+  try {
+    for (;;) {
+      const { done, value } = await reader.read()
+      if (done) break
+      body.take(value)
+    }
+  } catch (error) {
+    await reader.cancel().catch(() => undefined)
+    throw error
+  }
+  return finish(c, body)
+}
+
+/** A request listener that hands `listener` a request with a body at the next check phase
+ *  (setImmediate): a body that came in the packet with its headers is read by the parser only after the
+ *  'request' handler returns, so the handler would otherwise have to wait for it, and a request that
+ *  waits reaches @hono/node-server as a promise. Handed over then, the body is all there and a POST runs
+ *  to its response in one call, as a GET does (see core/router.ts).
+ *
+ *  A request that a client pipelines behind one with a body waits until that one's response is sent:
+ *  otherwise a GET sent after a POST on the same connection would be answered from the state before it. */
+export function afterSmallBodies(listener: (req: IncomingMessage, res: ServerResponse) => unknown): (req: IncomingMessage, res: ServerResponse) => void {
+  /** The requests held behind each connection's unanswered request with a body. */
+  const held = new WeakMap<Socket, [IncomingMessage, ServerResponse][]>()
+  const run = (req: IncomingMessage, res: ServerResponse): void => {
+    const headers = req.headers
+    const hasBody = headers['transfer-encoding'] !== undefined || (headers['content-length'] !== undefined && headers['content-length'] !== '0')
+    if (!hasBody) {
+      void listener(req, res)
+      return
+    }
+    const socket = req.socket
+    held.set(socket, [])
+    res.once('close', () => release(socket))
+    setImmediate(() => void listener(req, res))
+  }
+  const release = (socket: Socket): void => {
+    const queue = held.get(socket) ?? []
+    held.delete(socket)
+    while (queue.length > 0) {
+      const [req, res] = queue.shift()!
+      run(req, res)
+      // Another request with a body: the rest wait for it in turn.
+      const next = held.get(socket)
+      if (next) {
+        next.push(...queue)
+        return
       }
-      const onEnd = () => done()
-      const onClose = () => done(new BodyIncomplete('the client closed the connection before sending the whole body'))
-      // A socket reset mid-body arrives as 'aborted' or an 'error' on the request: the same hang-up.
-      const onError = () => onClose()
-      incoming.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose).on('aborted', onClose)
-    })
-  } else {
-    const stream = c.req.raw.body
-    if (!stream) return new Uint8Array(0)
-    const reader = stream.getReader()
-    try {
-      for (;;) {
-        const { done, value } = await reader.read()
-        if (done) break
-        take(value)
-      }
-    } catch (error) {
-      await reader.cancel().catch(() => undefined)
-      throw error
     }
   }
-  return finish(c, chunks, size)
+  return (req, res) => {
+    const queue = held.get(req.socket)
+    if (queue) queue.push([req, res])
+    else run(req, res)
+  }
 }
 
 /** The body whole, also left in Hono's cache so the partner's own json()/parseBody() read the same bytes. */
-function finish(c: Context, chunks: Uint8Array[], size: number): Uint8Array {
+function finish(c: Context, { chunks, size }: BodyChunks): Uint8Array {
   const body = chunks.length === 1 ? chunks[0]! : concat(chunks, size)
   const buffer = body.buffer.slice(body.byteOffset, body.byteOffset + body.byteLength) as ArrayBuffer
   // Hono keeps promises of each body form it has read in bodyCache, whatever its type says.

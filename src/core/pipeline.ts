@@ -73,26 +73,32 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
 
     // GET and HEAD carry no body: nothing to wait for.
     if (method === 'GET' || method === 'HEAD') return serve()
-    return readBody(c).then(
-      (body) => {
-        entry.keepRequestBody(body)
-        c.set('body', body)
-        return serve()
-      },
-      (error: unknown) => {
-        if (error instanceof BodyIncomplete) {
-          // Nobody is left to read an answer; the journal still says what happened, as a 400.
-          c.set('refusal', error.message)
-          c.res = c.json({ error: `Bad Request: ${error.message}` }, 400, { connection: 'close' })
-          return filed(undefined)
-        }
-        if (!(error instanceof BodyTooLarge)) throw error
+    const withBody = (body: Uint8Array) => {
+      entry.keepRequestBody(body)
+      c.set('body', body)
+      return serve()
+    }
+    const refused = (error: unknown) => {
+      if (error instanceof BodyIncomplete) {
+        // Nobody is left to read an answer; the journal still says what happened, as a 400.
         c.set('refusal', error.message)
-        // The rest of the body is still on its way: close the connection rather than read it.
-        c.res = c.json({ error: `Payload Too Large: ${error.message}` }, 413, { connection: 'close' })
+        c.res = c.json({ error: `Bad Request: ${error.message}` }, 400, { connection: 'close' })
         return filed(undefined)
-      },
-    )
+      }
+      if (!(error instanceof BodyTooLarge)) throw error
+      c.set('refusal', error.message)
+      // The rest of the body is still on its way: close the connection rather than read it.
+      c.res = c.json({ error: `Payload Too Large: ${error.message}` }, 413, { connection: 'close' })
+      return filed(undefined)
+    }
+    // A body the parser already has is read at once (see afterSmallBodies in core/http.ts).
+    let body: Uint8Array | Promise<Uint8Array>
+    try {
+      body = readBody(c)
+    } catch (error) {
+      return refused(error)
+    }
+    return body instanceof Promise ? body.then(withBody, refused) : withBody(body)
   }
 }
 
