@@ -102,13 +102,7 @@ export function readBody(c: Context): Uint8Array | Promise<Uint8Array> {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
   const body = new BodyChunks()
   if (incoming && typeof incoming.on === 'function' && !incoming.readableEnded) {
-    // All of it buffered by the parser: read as it lies, without the five listeners (and their removal)
-    // that a body still arriving needs.
-    if (incoming.complete && !incoming.readableFlowing) {
-      for (let chunk: Uint8Array | null; (chunk = incoming.read() as Uint8Array | null) !== null; ) body.take(chunk)
-      return finish(c, body)
-    }
-    return readArriving(c, incoming, body)
+    return buffered(incoming) ? readBuffered(c, incoming, body) : readArriving(c, incoming, body)
   }
   return readWebBody(c, body)
 }
@@ -125,14 +119,22 @@ class BodyChunks {
   }
 }
 
+/** Whether the parser holds all of the body, unread: then it is read as it lies, without the five
+ *  listeners (and their removal) that a body still arriving needs. */
+function buffered(incoming: IncomingMessage): boolean {
+  return incoming.complete && !incoming.readableFlowing
+}
+
+function readBuffered(c: Context, incoming: IncomingMessage, body: BodyChunks): Uint8Array {
+  for (let chunk: Uint8Array | null; (chunk = incoming.read() as Uint8Array | null) !== null; ) body.take(chunk)
+  return finish(c, body)
+}
+
 async function readArriving(c: Context, incoming: IncomingMessage, body: BodyChunks): Promise<Uint8Array> {
   // A body that came with its headers is buffered by the next check phase: the parser reads it only
   // after the 'request' handler has returned and the microtasks have run.
   if (!incoming.complete) await new Promise<void>((resolve) => setImmediate(resolve))
-  if (incoming.complete && !incoming.readableFlowing) {
-    for (let chunk: Uint8Array | null; (chunk = incoming.read() as Uint8Array | null) !== null; ) body.take(chunk)
-    return finish(c, body)
-  }
+  if (buffered(incoming)) return readBuffered(c, incoming, body)
   // Listeners rather than for-await: leaving a for-await early destroys the socket, and the 413
   // must still be sent on it.
   await new Promise<void>((resolve, reject) => {
