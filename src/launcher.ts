@@ -18,12 +18,7 @@ setFlagsFromString(CLI_V8_FLAGS)
 const dir = dirname(fileURLToPath(import.meta.url))
 const filename = join(dir, 'cli.cjs')
 const cacheFile = `${filename}.cache`
-let cachedData: Buffer | undefined
-try {
-  cachedData = readFileSync(cacheFile)
-} catch {
-  // No cache: compiled as usual.
-}
+const cachedData = readCache(cacheFile)
 // The same wrapper Node gives a CommonJS module; the bundle's first line (#!) is not JavaScript.
 const source = readFileSync(filename, 'utf8').replace(/^#!.*/, '')
 const script = new Script(`(function (exports, require, module, __filename, __dirname) {${source}\n})`, { filename, ...(cachedData ? { cachedData } : {}) })
@@ -32,3 +27,12 @@ const script = new Script(`(function (exports, require, module, __filename, __di
 if (process.env.PARTNER_SANDBOX_WRITE_CODE_CACHE === '1') process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()))
 const module = { exports: {} }
 ;(script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(filename), module, filename, dir)
+
+/** The cache's bytes, or undefined when there is none: the bundle is then compiled as usual. */
+function readCache(file: string): Buffer | undefined {
+  try {
+    return readFileSync(file)
+  } catch {
+    return undefined
+  }
+}

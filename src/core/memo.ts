@@ -15,3 +15,16 @@ export class Memo {
     return entries.get(name) as T
   }
 }
+
+/** `kept`'s value for `key`, made and remembered when missing. A map that holds `bound` values starts
+ *  again: these caches hold what a client repeats (its tokens, its request bodies), and a client that
+ *  never repeats itself must not fill memory. `make` may throw; then nothing is kept. */
+export function remembered<K, V>(kept: Map<K, V>, key: K, bound: number, make: () => V): V {
+  let value = kept.get(key)
+  if (value === undefined) {
+    value = make()
+    if (kept.size >= bound) kept.clear()
+    kept.set(key, value)
+  }
+  return value
+}

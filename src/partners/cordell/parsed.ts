@@ -18,16 +18,5 @@ export class ParsedText {
   readonly envelopes = new Map<string, Envelope>()
 }
 
-/** At most this many of each kind are remembered: past it, the map starts again. */
-const KEPT = 64
-
-/** `kept`'s value for `key`, made and remembered when missing; `make` may throw, and then nothing is kept. */
-export function remembered<V>(kept: Map<string, V>, key: string, make: () => V): V {
-  let value = kept.get(key)
-  if (value === undefined) {
-    value = make()
-    if (kept.size >= KEPT) kept.clear()
-    kept.set(key, value)
-  }
-  return value
-}
+/** At most this many of each kind are remembered (see `remembered` in core/memo.ts). */
+export const KEPT = 64

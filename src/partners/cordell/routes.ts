@@ -8,7 +8,8 @@ import { call, readParams } from './methods.js'
 import { parseContentType, SOAP_CONTENT_TYPE, subcodes, wantsJson } from './soap.js'
 import type { CordellStore } from './store.js'
 import { wsdl } from './wsdl.js'
-import { remembered, type Envelope } from './parsed.js'
+import { remembered } from '../../core/memo.js'
+import { KEPT, type Envelope } from './parsed.js'
 import { childElements, hasStrayText, parseXml, XmlError, type XmlElement } from './xml.js'
 
 type C = Context<PartnerEnv<CordellStore>>
@@ -28,7 +29,7 @@ function normal(path: string): string {
  *  prefix of each base URL is worked out once per sandbox (the host comes from the request). */
 function partnerPath(c: C): string {
   const baseUrl = c.get('baseUrl')
-  const base = remembered(c.get('state').parsed.prefixes, baseUrl, () => new URL(baseUrl).pathname.replace(/^\/__s\/[^/]*/, '').replace(/\/$/, ''))
+  const base = remembered(c.get('state').parsed.prefixes, baseUrl, KEPT, () => new URL(baseUrl).pathname.replace(/^\/__s\/[^/]*/, '').replace(/\/$/, ''))
   const path = c.req.path
   return path.startsWith(base) ? path.slice(base.length) || '/' : path
 }
@@ -77,7 +78,7 @@ export function cordellRoutes() {
 function soap(c: C, fixed: Operation | undefined): Response {
   const header = headerOf(c, 'content-type')
   const store = c.get('state')
-  const type = header ? remembered(store.parsed.contentTypes, header, () => Object.freeze(parseContentType(header))) : parseContentType(header)
+  const type = header ? remembered(store.parsed.contentTypes, header, KEPT, () => Object.freeze(parseContentType(header))) : parseContentType(header)
   if (type.type !== 'application/soap+xml') {
     const hint = type.type === 'text/xml' ? ' (text/xml is SOAP 1.1; this service speaks SOAP 1.2)' : ''
     throw unsupportedMediaType(`Content-Type "${header ?? '(none)'}" is not application/soap+xml${hint}`)
@@ -124,7 +125,7 @@ function readEnvelope(store: CordellStore, bytes: Uint8Array, accept: string | u
     throw new CordellFault({ code: 'Sender', subcode: subcodes.malformedXml, reason: 'The message is not valid UTF-8.' }, accept, 'body is not UTF-8')
   }
   if (text.length > ENVELOPE_MEMO_CHARS) return parseEnvelope(text, accept)
-  return remembered(store.parsed.envelopes, text, () => parseEnvelope(text, accept))
+  return remembered(store.parsed.envelopes, text, KEPT, () => parseEnvelope(text, accept))
 }
 
 function parseEnvelope(text: string, accept: string | undefined): Envelope {

@@ -2,6 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { headerOf } from '../../core/http.js'
 import type { JwtPayload } from 'jsonwebtoken'
 import { lazily } from '../../core/lazy.js'
+import { remembered } from '../../core/memo.js'
 import { createSecretKey, type KeyObject } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import { formatDuration } from '../../core/duration.js'
@@ -114,12 +115,7 @@ export class TokenCache {
 
   validate(token: string | undefined, now: number): Verdict {
     if (token === undefined || token === '') return validateToken(this.config, token, now, this.secret)
-    let facts = this.#facts.get(token)
-    if (facts === undefined) {
-      facts = tokenFacts(this.config, token, this.secret)
-      if (this.#facts.size >= TOKEN_CACHE_SIZE) this.#facts.clear()
-      this.#facts.set(token, facts)
-    }
+    const facts = remembered(this.#facts, token, TOKEN_CACHE_SIZE, () => tokenFacts(this.config, token, this.secret))
     return judgeToken(this.config, facts, now)
   }
 
