@@ -4,7 +4,7 @@ import { getRequestListener, type HttpBindings } from '@hono/node-server'
 import type { AddressInfo } from 'node:net'
 import { createServer, type Server } from 'node:http'
 import { controlRoutes } from './control/routes.js'
-import { afterSmallBodies, routedPath } from './core/http.js'
+import { inCheckPhase, routedPath } from './core/http.js'
 import { JournalBudget, type JournalEntry, type JournalQuery } from './core/journal.js'
 import type { AnyPartner } from './core/partner.js'
 import { Memo } from './core/memo.js'
@@ -197,8 +197,8 @@ export async function startSandbox(options: StartOptions = {}): Promise<RunningS
   const servers: Server[] = []
   const listen = (app: Hono<{ Bindings: HttpBindings }>, port: number) =>
     new Promise<number>((resolve, reject) => {
-      // @hono/node-server's listener, handed each request with a small body once the body is in.
-      const server = createServer(afterSmallBodies(getRequestListener(app.fetch, { hostname: host })))
+      // @hono/node-server's listener, handed each request at the next check phase (see inCheckPhase).
+      const server = createServer(inCheckPhase(getRequestListener(app.fetch, { hostname: host })))
       server.once('error', reject)
       server.listen(port, host, () => resolve((server.address() as AddressInfo).port))
       // Slow or hostile clients must not hold sockets forever.

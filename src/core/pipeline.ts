@@ -91,7 +91,7 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
       c.res = c.json({ error: `Payload Too Large: ${error.message}` }, 413, { connection: 'close' })
       return filed(undefined)
     }
-    // A body the parser already has is read at once (see afterSmallBodies in core/http.ts).
+    // A body the parser already has is read at once (see inCheckPhase in core/http.ts).
     let body: Uint8Array | Promise<Uint8Array>
     try {
       body = readBody(c)

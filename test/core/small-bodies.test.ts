@@ -1,5 +1,7 @@
+import type { IncomingMessage, ServerResponse } from 'node:http'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { inCheckPhase } from '../../src/core/http.js'
 import { startSandbox, type RunningSandbox } from '../../src/sandbox.js'
 import { echo } from '../support/echo-partner.js'
 
@@ -69,3 +71,20 @@ describe('requests with a body', () => {
     expect(bodies.map((b) => JSON.parse(b))).toEqual([{ items: ['slow'] }, { items: ['slow'] }])
   })
 })
+
+describe('inCheckPhase', () => {
+  it('hands every request over at the next check phase, in the order they came, not inside the parser', async () => {
+    const seen: string[] = []
+    const listener = inCheckPhase((req) => void seen.push(req.url!))
+    const socket = {}
+    const request = (url: string, headers: Record<string, string> = {}) =>
+      [{ url, headers, socket } as unknown as IncomingMessage, { writableEnded: true } as unknown as ServerResponse] as const
+    listener(...request('/a'))
+    listener(...request('/b', { 'content-length': '2' }))
+    listener(...request('/c'))
+    expect(seen).toEqual([])
+    await new Promise((resolve) => setImmediate(resolve))
+    expect(seen).toEqual(['/a', '/b', '/c'])
+  })
+})
+
