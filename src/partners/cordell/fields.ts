@@ -169,5 +169,7 @@ export function operationNamed(name: string): Operation | undefined {
 
 /** The SOAP action of an operation, ASMX style: the namespace and the method name. */
 export function actionOf(name: OperationName): string {
-  return `${NS}${name}`
+  return ACTIONS.get(name)!
 }
+
+const ACTIONS = new Map(OPERATIONS.map((o) => [o.name, `${NS}${o.name}`]))

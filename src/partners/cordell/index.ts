@@ -45,6 +45,6 @@ function cordellSummary(store: CordellStore) {
         .map((m) => ({ method: m.method, dataset: m.dataset ?? null, at: iso(m.at) })),
     })),
     tokens: store.tokenCounts(),
-    audit: store.auditTrail().length,
+    audit: store.auditSize,
   }
 }

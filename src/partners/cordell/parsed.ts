@@ -1,4 +1,3 @@
-import type { ContentType } from './soap.js'
 import type { XmlElement } from './xml.js'
 
 /** A request body's envelope, as routes.ts reads it. */
@@ -9,13 +8,22 @@ export interface Envelope {
   params?: Readonly<Record<string, string>>
 }
 
+/** A request's Content-Type as the service reads it: the SOAP action it names, or why it is refused. */
+export interface SoapType {
+  action: string | undefined
+  refusal: string | undefined
+}
+
 /** What the routes work out from a request's text alone: the path prefix of a base URL, a Content-Type's
  *  parts, a small body's envelope. A client repeats the same few, so each is remembered, once per
  *  sandbox (the sessions share it: it holds nothing of theirs, and what it holds is only ever read). */
 export class ParsedText {
   readonly prefixes = new Map<string, string>()
-  readonly contentTypes = new Map<string, Readonly<ContentType>>()
+  readonly contentTypes = new Map<string, Readonly<SoapType>>()
   readonly envelopes = new Map<string, Envelope>()
+  /** The last body read and its envelope: a client calling in a loop sends the same bytes, which are
+   *  compared more cheaply than they are decoded and looked up. */
+  last: { bytes: Uint8Array; envelope: Envelope } | undefined
 }
 
 /** At most this many of each kind are remembered (see `remembered` in core/memo.ts). */

@@ -9,7 +9,7 @@ import { parseContentType, SOAP_CONTENT_TYPE, subcodes, wantsJson } from './soap
 import type { CordellStore } from './store.js'
 import { wsdl } from './wsdl.js'
 import { remembered } from '../../core/memo.js'
-import { KEPT, type Envelope } from './parsed.js'
+import { KEPT, type Envelope, type SoapType } from './parsed.js'
 import { childElements, hasStrayText, parseXml, XmlError, type XmlElement } from './xml.js'
 
 type C = Context<PartnerEnv<CordellStore>>
@@ -78,14 +78,8 @@ export function cordellRoutes() {
 function soap(c: C, fixed: Operation | undefined): Response {
   const header = headerOf(c, 'content-type')
   const store = c.get('state')
-  const type = header ? remembered(store.parsed.contentTypes, header, KEPT, () => Object.freeze(parseContentType(header))) : parseContentType(header)
-  if (type.type !== 'application/soap+xml') {
-    const hint = type.type === 'text/xml' ? ' (text/xml is SOAP 1.1; this service speaks SOAP 1.2)' : ''
-    throw unsupportedMediaType(`Content-Type "${header ?? '(none)'}" is not application/soap+xml${hint}`)
-  }
-  if (type.params.charset !== undefined && !/^utf-?8$/i.test(type.params.charset)) {
-    throw unsupportedMediaType(`charset "${type.params.charset}" is not utf-8`)
-  }
+  const type = header ? remembered(store.parsed.contentTypes, header, KEPT, () => Object.freeze(soapType(header))) : soapType(header)
+  if (type.refusal !== undefined) throw unsupportedMediaType(type.refusal)
   const accept = headerOf(c, 'accept')
   const ip = clientIp(c)
   let user: string | null = null
@@ -93,7 +87,7 @@ function soap(c: C, fixed: Operation | undefined): Response {
   let params: Readonly<Record<string, string>> = {}
   try {
     const envelope = readEnvelope(store, c.get('body') ?? EMPTY, accept)
-    const op = resolve(envelope.operation, fixed, type.params.action, accept)
+    const op = resolve(envelope.operation, fixed, type.action, accept)
     method = op.name
     const caller = authenticate(c, envelope.header)
     user = caller.user.username
@@ -118,6 +112,9 @@ function soap(c: C, fixed: Operation | undefined): Response {
  *  envelopes of small bodies are remembered per sandbox (a client repeats the same calls): the tree is only
  *  ever read, never changed. Refused bodies are not remembered; their faults are made afresh. */
 function readEnvelope(store: CordellStore, bytes: Uint8Array, accept: string | undefined): Envelope {
+  const parsed = store.parsed
+  const last = parsed.last
+  if (last !== undefined && last.bytes.byteLength === bytes.byteLength && Buffer.compare(last.bytes, bytes) === 0) return last.envelope
   let text: string
   try {
     text = UTF8.decode(bytes)
@@ -125,7 +122,21 @@ function readEnvelope(store: CordellStore, bytes: Uint8Array, accept: string | u
     throw new CordellFault({ code: 'Sender', subcode: subcodes.malformedXml, reason: 'The message is not valid UTF-8.' }, accept, 'body is not UTF-8')
   }
   if (text.length > ENVELOPE_MEMO_CHARS) return parseEnvelope(text, accept)
-  return remembered(store.parsed.envelopes, text, KEPT, () => parseEnvelope(text, accept))
+  const envelope = remembered(parsed.envelopes, text, KEPT, () => parseEnvelope(text, accept))
+  parsed.last = { bytes, envelope }
+  return envelope
+}
+
+/** Whether the service takes a request with this Content-Type, and the action it names. */
+function soapType(header: string | undefined): SoapType {
+  const type = parseContentType(header)
+  if (type.type !== 'application/soap+xml') {
+    const hint = type.type === 'text/xml' ? ' (text/xml is SOAP 1.1; this service speaks SOAP 1.2)' : ''
+    return { action: undefined, refusal: `Content-Type "${header ?? '(none)'}" is not application/soap+xml${hint}` }
+  }
+  const charset = type.params.charset
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) return { action: undefined, refusal: `charset "${charset}" is not utf-8` }
+  return { action: type.params.action, refusal: undefined }
 }
 
 function parseEnvelope(text: string, accept: string | undefined): Envelope {

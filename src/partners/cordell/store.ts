@@ -7,6 +7,7 @@ import {
   addedWords, categoryAt, createdAt, datasetAt, entryAt, ingredientAt, itemAt, money, priceAt, revised, withTotals, type Values,
 } from './fixtures.js'
 import type { ChangeInput, CordellConfig, CordellUser, Table } from './schema.js'
+import { AuditTrail } from './audit.js'
 import { ParsedText } from './parsed.js'
 
 /** One session's Cordell costing database: the six tables with soft deletes, the access tokens, the
@@ -139,11 +140,7 @@ export class CordellStore {
   #seq = 0
   #tokens = new Map<string, Token>()
   #marks = new Map<string, DownloadMark>()
-  /** The audit trail, a ring of at most `config.auditLimit` rows: `#auditNext` is where the next row
-   *  goes once the ring is full (then also where the oldest row is). */
-  #audit: AuditRow[] = []
-  #auditNext = 0
-  #auditSeq = 0
+  #audit: AuditTrail
   /** The last audit time written, so a burst of calls in one millisecond formats it once. */
   #auditAt = { ms: Number.NaN, text: '' }
   /** Bumped on every change to the rows: what the download cache is checked against. */
@@ -161,6 +158,7 @@ export class CordellStore {
     readonly ctx: PartnerContext,
   ) {
     this.parsed = ctx.memo(config, 'parsed', () => new ParsedText())
+    this.#audit = new AuditTrail(config.auditLimit)
     this.users = new Map(config.users.map((u) => [u.username, u]))
     this.tokenTtl = config.tokenTtl
     this.#changes = ctx.random.fork('changes')
@@ -193,13 +191,13 @@ export class CordellStore {
     }
     return {
       seq: this.#seq,
-      auditSeq: this.#auditSeq,
+      auditSeq: this.#audit.seq,
       changes: this.#changes.state,
       nextId: Object.fromEntries(this.#nextId),
       rows,
       tokens: [...this.#tokens.values()],
       marks: [...this.#marks.values()].map((m) => ({ user: m.user, method: m.method, at: m.at, seq: m.seq, ...(m.dataset !== undefined ? { dataset: m.dataset } : {}) })),
-      audit: [...this.auditTrail()],
+      audit: this.auditTrail(),
     }
   }
 
@@ -235,13 +233,10 @@ export class CordellStore {
     }
     for (const [table, next] of Object.entries(saved.nextId)) this.#nextId.set(table as Table, Math.max(next, this.#nextId.get(table as Table) ?? 1))
     this.#seq = saved.seq
-    this.#auditSeq = saved.auditSeq
     this.#changes.state = saved.changes
     this.#tokens = new Map(saved.tokens.map((t) => [t.token, t]))
     this.#marks = new Map(saved.marks.map((m) => [markKey(m.user, m.method, m.dataset), { ...m, dataset: m.dataset }]))
-    const limit = this.config.auditLimit
-    this.#audit = saved.audit.length > limit ? saved.audit.slice(-limit) : saved.audit
-    this.#auditNext = 0
+    this.#audit.restore(saved.audit, saved.auditSeq)
     this.#version++
   }
 
@@ -365,37 +360,26 @@ export class CordellStore {
 
   // ---- audit -----------------------------------------------------------------------------------------
 
-  /** Appends a row; once `config.auditLimit` rows are kept, each new row replaces the oldest (a ring,
-   *  so a call costs the same with an empty trail as with a full one). */
-  audit(row: Omit<AuditRow, 'id' | 'at'>): AuditRow {
+  /** Appends a row to the trail (a ring of at most `config.auditLimit` rows, so a call costs the same
+   *  with an empty trail as with a full one). */
+  audit(row: Omit<AuditRow, 'id' | 'at'>): void {
     const now = this.now
     const at = this.#auditAt
     if (at.ms !== now) {
       at.ms = now
       at.text = iso(now)
     }
-    const entry: AuditRow = {
-      id: ++this.#auditSeq, at: at.text, user: row.user, ip: row.ip, method: row.method, parameters: row.parameters,
-      mode: row.mode, since: row.since, records: row.records, outcome: row.outcome,
-    }
-    const trail = this.#audit
-    const limit = this.config.auditLimit
-    if (trail.length < limit) trail.push(entry)
-    else {
-      trail[this.#auditNext] = entry
-      this.#auditNext = (this.#auditNext + 1) % limit
-    }
-    return entry
+    this.#audit.add({ at: at.text, user: row.user, ip: row.ip, method: row.method, parameters: row.parameters, mode: row.mode, since: row.since, records: row.records, outcome: row.outcome })
   }
 
   /** The kept audit rows, oldest first. */
-  auditTrail(): readonly AuditRow[] {
-    if (this.#auditNext !== 0) {
-      // Unroll the ring once; appends continue at the end until it is full again.
-      this.#audit = [...this.#audit.slice(this.#auditNext), ...this.#audit.slice(0, this.#auditNext)]
-      this.#auditNext = 0
-    }
-    return this.#audit
+  auditTrail(): AuditRow[] {
+    return this.#audit.rows()
+  }
+
+  /** How many audit rows are kept. */
+  get auditSize(): number {
+    return this.#audit.size
   }
 
   // ---- download cache --------------------------------------------------------------------------------
