@@ -121,6 +121,19 @@ describe('the sandbox on OneCallRouter', () => {
     expect(again[0]).toBe(first[0])
   })
 
+  it('remembers the match of a path, and each path keeps its own parameters', async () => {
+    const router = sb.sandbox.app.router
+    expect(router.match('GET', '/envisionme/jobs/1')).toBe(router.match('GET', '/envisionme/jobs/1'))
+    expect(router.match('POST', '/envisionme/jobs/1')).not.toBe(router.match('GET', '/envisionme/jobs/1'))
+    // Through the app: the remembered match of one id does not answer for another.
+    const headers = { authorization: 'Bearer envisionme-demo-token' }
+    for (const id of [1, 2, 1]) {
+      const res = await fetch(`${sb.url}/envisionme/jobs/${id}?access_token=envisionme-demo-token`, { headers })
+      expect(res.status).toBe(200)
+      expect(((await res.json()) as { nid: number }).nid).toBe(id)
+    }
+  })
+
   it('answers a repeated small GET in the call that received it, and journals it', async () => {
     const calls = (await smallCalls(sb.url)).filter((c) => (c.method ?? 'GET') === 'GET')
     expect(calls.map((c) => c.key).sort()).toEqual(['beoe', 'das', 'envisionme'])
