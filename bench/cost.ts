@@ -1,7 +1,7 @@
 /** CPU cost per request of each small call, at full load: the sandbox's process (every thread, kernel
- *  time included) against bare node:http sending the same bytes, from /proc/<pid>/stat, in interleaved
- *  rounds, medians reported. Steadier than requests/s on a busy machine, so it is the figure to watch
- *  while optimising. Run: npm run build && npx tsx bench/cost.ts [rounds=3] [filter]. Asserts nothing. */
+ *  time included) against bare node:http sending the same bytes, from /proc/<pid>/stat, in pairs of
+ *  1 s slices, the median pair's ratio reported. Steadier than requests/s on a busy machine, so it is
+ *  the figure to watch while optimising. Run: npm run build && npx tsx bench/cost.ts [pairs=8] [filter]. Asserts nothing. */
 import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -13,7 +13,8 @@ import { smallCalls, type SmallCall } from './lib/small-calls.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const READY = /control API\s+(http:\/\/127\.0\.0\.1:\d+)\/__sandbox/
-const ROUNDS = Number(process.argv[2] ?? 3)
+const ROUNDS = Number(process.argv[2] ?? 8)
+const SLICE_SECONDS = 1
 const FILTER = process.argv[3] ?? ''
 const TICK_US = 1e6 / 100 // USER_HZ is 100 on Linux
 
@@ -53,15 +54,26 @@ try {
       await costOf(child, `${base}${c.path}`, c, 1)
       const b: { us: number; rps: number }[] = []
       const s: { us: number; rps: number; non2xx: number }[] = []
+      // Pairs of short slices, bare and sandbox back to back in alternating order: the host's speed
+      // swings within seconds, and a pair's ratio is taken before it can move one side only.
       for (let round = 0; round < ROUNDS; round++) {
-        b.push(await costOf(bare.child, onBare, c, 3))
-        s.push(await costOf(child, `${base}${c.path}`, c, 3))
+        const bareSlice = () => costOf(bare.child, onBare, c, SLICE_SECONDS)
+        const sandboxSlice = () => costOf(child, `${base}${c.path}`, c, SLICE_SECONDS)
+        if (round % 2 === 0) {
+          b.push(await bareSlice())
+          s.push(await sandboxSlice())
+        } else {
+          s.push(await sandboxSlice())
+          b.push(await bareSlice())
+        }
       }
       const [bUs, sUs] = [median(b.map((x) => x.us)), median(s.map((x) => x.us))]
       const [bRps, sRps] = [median(b.map((x) => x.rps)), median(s.map((x) => x.rps))]
+      const costRatio = median(b.map((x, i) => x.us / s[i]!.us))
+      const rpsRatio = median(s.map((x, i) => x.rps / b[i]!.rps))
       const non2xx = s.reduce((n, x) => n + x.non2xx, 0)
       console.log(
-        `${c.key.padEnd(11)} sandbox ${sUs.toFixed(1)} µs/req, ${Math.round(sRps)} req/s${non2xx ? ` (${non2xx} non-2xx)` : ''} | bare ${bUs.toFixed(1)} µs/req, ${Math.round(bRps)} req/s | cost ratio ${(bUs / sUs).toFixed(2)}, req/s ratio ${(sRps / bRps).toFixed(2)}`,
+        `${c.key.padEnd(11)} sandbox ${sUs.toFixed(1)} µs/req, ${Math.round(sRps)} req/s${non2xx ? ` (${non2xx} non-2xx)` : ''} | bare ${bUs.toFixed(1)} µs/req, ${Math.round(bRps)} req/s | cost ratio ${costRatio.toFixed(2)}, req/s ratio ${rpsRatio.toFixed(2)} (medians of ${ROUNDS} pairs)`,
       )
     }
   } finally {
