@@ -1,7 +1,7 @@
 import type { AuditRow } from './store.js'
 
-/** What a call adds to the trail; the trail numbers it. */
-export type AuditInput = Omit<AuditRow, 'id'>
+/** What a call adds to the trail; the trail numbers it and gives its time. */
+export type AuditInput = Omit<AuditRow, 'id' | 'at'>
 
 /** The audit trail: a ring of at most `limit` rows, kept as columns.
  *
@@ -38,9 +38,10 @@ export class AuditTrail {
     return this.#seq
   }
 
-  /** Appends a row, numbered after the last; once `limit` rows are kept, it replaces the oldest. */
-  add(row: AuditInput): void {
-    this.#put(++this.#seq, row)
+  /** Appends a row made at `at`, numbered after the last; once `limit` rows are kept, it replaces the
+   *  oldest. */
+  add(at: string, row: AuditInput): void {
+    this.#put(++this.#seq, at, row)
   }
 
   /** The kept rows, oldest first. */
@@ -55,11 +56,11 @@ export class AuditTrail {
   restore(rows: readonly AuditRow[], seq: number): void {
     this.#size = 0
     this.#next = 0
-    for (const row of rows.length > this.limit ? rows.slice(-this.limit) : rows) this.#put(row.id, row)
+    for (const row of rows.length > this.limit ? rows.slice(-this.limit) : rows) this.#put(row.id, row.at, row)
     this.#seq = seq
   }
 
-  #put(id: number, row: AuditInput): void {
+  #put(id: number, at: string, row: AuditInput): void {
     let slot: number
     if (this.#size < this.limit) {
       slot = this.#size
@@ -71,7 +72,7 @@ export class AuditTrail {
     }
     this.#id[slot] = id
     this.#records[slot] = row.records
-    this.#at[slot] = row.at
+    this.#at[slot] = at
     this.#user[slot] = row.user
     this.#ip[slot] = row.ip
     this.#method[slot] = row.method

@@ -120,7 +120,7 @@ function download(
     store.keepBody(entry, json ? 'json' : 'xml', body)
   }
   const result: CallResult = { body, records: entry.records, mode: complete === 1 ? 'complete' : mark ? 'delta' : 'full', since: full ? null : iso(mark.at) }
-  store.recordDownload(user.username, op.name, dataset)
+  store.recordDownload(user.username, op.name, dataset, mark)
   return result
 }
 

@@ -303,10 +303,9 @@ export class CordellStore {
     return this.#marks.get(markKey(user, method, dataset))
   }
 
-  /** Records that `user` downloaded `method` now: the next call returns what changed after this. */
-  recordDownload(user: string, method: string, dataset?: number): DownloadMark {
-    const key = markKey(user, method, dataset)
-    const had = this.#marks.get(key)
+  /** Records that `user` downloaded `method` now: the next call returns what changed after this. `had`
+   *  is the mark as `mark()` gave it, when the caller already asked (it is not looked up again). */
+  recordDownload(user: string, method: string, dataset?: number, had = this.mark(user, method, dataset)): DownloadMark {
     // Moved on in place: a client downloading in a loop would otherwise leave a dead mark per call
     // for the collector. A mark read earlier therefore shows the new time: read it first.
     if (had) {
@@ -315,7 +314,7 @@ export class CordellStore {
       return had
     }
     const mark = { user, method, dataset, at: this.now, seq: this.#seq }
-    this.#marks.set(key, mark)
+    this.#marks.set(markKey(user, method, dataset), mark)
     return mark
   }
 
@@ -369,7 +368,7 @@ export class CordellStore {
       at.ms = now
       at.text = iso(now)
     }
-    this.#audit.add({ at: at.text, user: row.user, ip: row.ip, method: row.method, parameters: row.parameters, mode: row.mode, since: row.since, records: row.records, outcome: row.outcome })
+    this.#audit.add(at.text, row)
   }
 
   /** The kept audit rows, oldest first. */
