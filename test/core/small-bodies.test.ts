@@ -64,6 +64,27 @@ describe('requests with a body', () => {
     expect(sb.session('order-1').journal.list().map((e) => `${e.method} ${e.status}`)).toEqual(['POST 201', 'GET 200', 'POST 201', 'GET 200'])
   })
 
+  it('leave a connection usable after a body nobody read', async () => {
+    // A control call that does not exist is refused without reading its body; the GET behind it on the
+    // same connection must still be answered (Node discards the unread bytes).
+    const body = 'x'.repeat(100_000)
+    const head = `POST /__sandbox/nothing-here HTTP/1.1\r\nHost: x\r\ncontent-type: text/plain\r\ncontent-length: ${body.length}\r\n\r\n`
+    const text = await new Promise<string>((resolve, reject) => {
+      const socket = connect(sb.port, '127.0.0.1', () => socket.write(head + body + 'GET /__sandbox/health HTTP/1.1\r\nHost: x\r\n\r\n'))
+      let got = ''
+      socket.setEncoding('utf8')
+      socket.on('data', (d: string) => {
+        got += d
+        if (got.includes('"status":"ok"')) {
+          socket.destroy()
+          resolve(got)
+        }
+      })
+      socket.on('error', reject)
+    })
+    expect(text).toMatch(/^HTTP\/1\.1 404 [\s\S]*HTTP\/1\.1 200 OK/)
+  })
+
   it('read a body that arrives in pieces as it comes, and keep the order behind it', async () => {
     // The body's second half comes 30 ms after its headers, with a GET right behind it.
     const [first, rest] = post('order-2', 'slow', true)
