@@ -38,6 +38,9 @@ export interface PartnerVars<S> {
    *  and without a trailing slash, so links a partner writes (page URLs, redirects) work against the
    *  sandbox as the client reached it. */
   baseUrl: string
+  /** The request's path under the partner's prefix (`/Costing/GetDataset/`), without any `/__s/<id>`
+   *  prefix or query: what the journal records as the entry's path. */
+  path: string
   /** Why the request was refused, for the journal: set it with `refuse()`, or throw an HTTPException
    *  whose message says it. */
   refusal: string | undefined

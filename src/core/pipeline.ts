@@ -42,6 +42,7 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
     c.set('session', session)
     c.set('clock', session.clock)
     c.set('baseUrl', `${origin}${choice.prefix}${prefix}`)
+    c.set('path', path)
     // refusal and fault stay unset until something sets them.
 
     const entry = new InboundEntry(
@@ -60,7 +61,7 @@ export function partnerPipeline(partner: AnyPartner, prefix: string, deps: Pipel
     const filed = (wire: Wire | undefined) => record(c, entry, session, started, wire, (cacheKey ??= findCacheKey()))
 
     // Every step below goes on at once when the one before returned at once (see core/router.ts): a GET
-    // with no fault rule and nothing to save is answered in the turn its request arrived.
+    // with no fault rule and nothing to save is answered in the one call that handles it.
     const serve = (): Response | Promise<Response> => {
       c.set('state', session.stateOf(partner))
       if (session.faults.size !== 0) return applyFaults(c, partner.name, path, session, deps.real, next).then(saved)

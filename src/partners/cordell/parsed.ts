@@ -14,11 +14,10 @@ export interface SoapType {
   refusal: string | undefined
 }
 
-/** What the routes work out from a request's text alone: the path prefix of a base URL, a Content-Type's
- *  parts, a small body's envelope. A client repeats the same few, so each is remembered, once per
- *  sandbox (the sessions share it: it holds nothing of theirs, and what it holds is only ever read). */
+/** What the routes work out from a request's text alone: a Content-Type's verdict, a small body's
+ *  envelope. A client repeats the same few, so each is remembered, once per sandbox (the sessions share
+ *  it: it holds nothing of theirs, and what it holds is only ever read). */
 export class ParsedText {
-  readonly prefixes = new Map<string, string>()
   readonly contentTypes = new Map<string, Readonly<SoapType>>()
   readonly envelopes = new Map<string, Envelope>()
   /** The last body read and its envelope: a client calling in a loop sends the same bytes, which are

@@ -25,15 +25,6 @@ function normal(path: string): string {
   return (end === path.length ? path : path.slice(0, end)).toLowerCase() || '/'
 }
 
-/** The path under the partner's prefix (`/Costing/GetDataset/`), wherever the partner is mounted. The
- *  prefix of each base URL is worked out once per sandbox (the host comes from the request). */
-function partnerPath(c: C): string {
-  const baseUrl = c.get('baseUrl')
-  const base = remembered(c.get('state').parsed.prefixes, baseUrl, KEPT, () => new URL(baseUrl).pathname.replace(/^\/__s\/[^/]*/, '').replace(/\/$/, ''))
-  const path = c.req.path
-  return path.startsWith(base) ? path.slice(base.length) || '/' : path
-}
-
 /** Request bodies up to this many characters have their parsed envelope remembered. */
 const ENVELOPE_MEMO_CHARS = 4096
 // One object each for every response: the journal keeps a response's headers, and a shared object is
@@ -48,7 +39,7 @@ export function cordellRoutes() {
   const app = new Hono<PartnerEnv<CordellStore>>()
   // Not async: once the core has read the body, a SOAP call is answered in the same turn.
   app.all('*', (c) => {
-    const path = normal(partnerPath(c))
+    const path = normal(c.get('path'))
     const method = c.req.method
     if (path === SERVICE && (method === 'GET' || method === 'HEAD')) {
       const query = [...new URL(c.req.url).searchParams.keys()].map((k) => k.toLowerCase())
@@ -66,7 +57,7 @@ export function cordellRoutes() {
     }
     refuse(c, `no Cordell resource ${method} ${path}`)
     return c.json(
-      { error: `No Cordell resource at ${partnerPath(c)}. The service is at /Costing (WSDL: /Costing?wsdl), the login at POST /Costing/Login, the methods at ${OPERATIONS.map((o) => o.path).join(', ')}.` },
+      { error: `No Cordell resource at ${c.get('path')}. The service is at /Costing (WSDL: /Costing?wsdl), the login at POST /Costing/Login, the methods at ${OPERATIONS.map((o) => o.path).join(', ')}.` },
       404,
     )
   })
