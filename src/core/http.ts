@@ -131,8 +131,8 @@ function readBuffered(c: Context, incoming: IncomingMessage, body: BodyChunks): 
 }
 
 async function readArriving(c: Context, incoming: IncomingMessage, body: BodyChunks): Promise<Uint8Array> {
-  // A body that came with its headers is buffered by the next check phase: the parser reads it only
-  // after the 'request' handler has returned and the microtasks have run.
+  // A body still arriving when its request was handed over (see inCheckPhase) may be whole by the next
+  // check phase; only then is it read as it comes.
   if (!incoming.complete) await new Promise<void>((resolve) => setImmediate(resolve))
   if (buffered(incoming)) return readBuffered(c, incoming, body)
   // Listeners rather than for-await: leaving a for-await early destroys the socket, and the 413

@@ -114,7 +114,8 @@ function readEnvelope(store: CordellStore, bytes: Uint8Array, accept: string | u
   }
   if (text.length > ENVELOPE_MEMO_CHARS) return parseEnvelope(text, accept)
   const envelope = remembered(parsed.envelopes, text, KEPT, () => parseEnvelope(text, accept))
-  parsed.last = { bytes, envelope }
+  // A copy: the request's own bytes are not ours to keep past the call.
+  parsed.last = { bytes: bytes.slice(), envelope }
   return envelope
 }
 
