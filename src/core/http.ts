@@ -188,14 +188,15 @@ async function readWebBody(c: Context, body: BodyChunks): Promise<Uint8Array> {
  *  and a POST runs to its response in one call, as a GET does (see core/router.ts).
  *
  *  Why, for every request: the check phase runs the requests of a whole round of socket reads one after
- *  another, from one immediate. Measured pinned, side by side with the same build answering in the parser's callback, a
- *  cached GET cost the sandbox's process 14-18% less CPU this way (envisionme, DAS), and a POST handed
- *  over inside the parser the moment its body was whole cost about 10% more. Bare node:http gains
- *  nothing from it: what it saves is the sandbox's own.
+ *  another, from one immediate. Measured pinned, side by side with the same build answering in the
+ *  parser's callback, a cached GET cost the sandbox's process 13-18% less CPU this way (envisionme,
+ *  DAS), and a POST handed over inside the parser the moment its body was whole cost about 10% more.
+ *  Bare node:http gains nothing from it: what it saves is the sandbox's own.
  *
  *  A request that a client pipelines behind one with a body, still unanswered when its turn comes, waits
  *  for that one's response: otherwise a GET sent after a POST on the same connection would be answered
- *  from the state before it. */
+ *  from the state before it. A response whose connection is gone counts as answered: its 'close' has
+ *  already been emitted, and nothing would release what waited for it. */
 export function inCheckPhase(listener: (req: IncomingMessage, res: ServerResponse) => unknown): (req: IncomingMessage, res: ServerResponse) => void {
   /** Each connection's newest request with a body (until the next one), and the requests held behind it
    *  while it is unanswered. */
@@ -203,7 +204,7 @@ export function inCheckPhase(listener: (req: IncomingMessage, res: ServerRespons
   const dispatch = (req: IncomingMessage, res: ServerResponse): void => {
     const last = latest.get(req.socket)
     if (last?.held) last.held.push([req, res])
-    else if (last !== undefined && !last.res.writableEnded) hold(req.socket, last, [[req, res]])
+    else if (last !== undefined && !answered(last.res)) hold(req.socket, last, [[req, res]])
     else run(req, res)
   }
   const run = (req: IncomingMessage, res: ServerResponse): void => {
@@ -228,7 +229,7 @@ export function inCheckPhase(listener: (req: IncomingMessage, res: ServerRespons
       run(req, res)
       // Another request with a body, not answered at once: the rest wait for it in turn.
       const last = latest.get(socket)
-      if (queue.length > 0 && last?.res === res && !res.writableEnded) return hold(socket, last, queue)
+      if (queue.length > 0 && last?.res === res && !answered(res)) return hold(socket, last, queue)
     }
   }
   // One immediate for all the requests that arrive before the check phase, handed over in order:
@@ -246,6 +247,11 @@ export function inCheckPhase(listener: (req: IncomingMessage, res: ServerRespons
     if (requests.push(req) === 1) setImmediate(drain)
     responses.push(res)
   }
+}
+
+/** Whether nothing more will come of a response: it was ended, or its connection is gone. */
+function answered(res: ServerResponse): boolean {
+  return res.writableEnded || res.destroyed
 }
 
 type Held = [IncomingMessage, ServerResponse][]

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
+import { EventEmitter } from 'node:events'
 import { connect } from 'node:net'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { inCheckPhase } from '../../src/core/http.js'
@@ -106,6 +107,32 @@ describe('inCheckPhase', () => {
     expect(seen).toEqual([])
     await new Promise((resolve) => setImmediate(resolve))
     expect(seen).toEqual(['/a', '/b', '/c'])
+  })
+
+  it('holds a request behind an unanswered one with a body, but not behind one whose connection is gone', async () => {
+    const seen: string[] = []
+    const listener = inCheckPhase((req) => void seen.push(req.url!))
+    const response = (state: { writableEnded: boolean; destroyed: boolean }) => Object.assign(new EventEmitter(), state) as unknown as ServerResponse
+    const on = (socket: object, url: string, res: ServerResponse, headers: Record<string, string> = {}) =>
+      listener({ url, headers, socket } as unknown as IncomingMessage, res)
+    const tick = () => new Promise((resolve) => setImmediate(resolve))
+
+    // Still being answered: the GET behind the POST waits for its 'close'.
+    const busy = {}
+    const post = response({ writableEnded: false, destroyed: false })
+    on(busy, '/post', post, { 'content-length': '2' })
+    on(busy, '/after-post', response({ writableEnded: true, destroyed: false }))
+    await tick()
+    expect(seen).toEqual(['/post'])
+    post.emit('close')
+    expect(seen).toEqual(['/post', '/after-post'])
+
+    // The client hung up before the POST was answered: nothing holds the next request.
+    const gone = {}
+    on(gone, '/dead-post', response({ writableEnded: false, destroyed: true }), { 'content-length': '2' })
+    on(gone, '/after-dead-post', response({ writableEnded: true, destroyed: false }))
+    await tick()
+    expect(seen.slice(2)).toEqual(['/dead-post', '/after-dead-post'])
   })
 })
 
