@@ -35,8 +35,9 @@ export class ChunkLog {
    *  or as big as one record needs) when it has not. */
   room(bytes: number): Buffer {
     const last = this.#chunks[this.#chunks.length - 1]
-    if (last && last.byteLength - this.#at >= bytes) return last
-    const size = Math.max(bytes, Math.min(MAX_CHUNK, last ? last.byteLength * 2 : MIN_CHUNK))
+    // length: a Buffer's byteLength, without the call V8 makes for byteLength.
+    if (last && last.length - this.#at >= bytes) return last
+    const size = Math.max(bytes, Math.min(MAX_CHUNK, last ? last.length * 2 : MIN_CHUNK))
     const spare = this.#spare
     const chunk = spare && spare.byteLength >= size ? spare : Buffer.allocUnsafeSlow(size)
     if (chunk === spare) this.#spare = undefined

@@ -29,14 +29,10 @@ export function splitUrl(url: string): { origin: string; pathname: string } {
   const scheme = url.indexOf('://')
   const start = url.indexOf('/', scheme < 0 ? 0 : scheme + 3)
   if (start < 0) return { origin: url, pathname: '/' }
-  let end = url.length
-  for (let i = start; i < url.length; i++) {
-    const ch = url.charCodeAt(i)
-    if (ch === 63 /* ? */ || ch === 35 /* # */) {
-      end = i
-      break
-    }
-  }
+  // indexOf rather than a loop over the characters: the builtin scans many at a time.
+  const q = url.indexOf('?', start)
+  const h = url.indexOf('#', start)
+  const end = q < 0 ? (h < 0 ? url.length : h) : h < 0 || q < h ? q : h
   return { origin: url.slice(0, start), pathname: url.slice(start, end) }
 }
 
@@ -113,7 +109,8 @@ class BodyChunks {
   size = 0
 
   take(chunk: Uint8Array): void {
-    this.size += chunk.byteLength
+    // length, not byteLength (the same on a Uint8Array): V8 reads byteLength through a call.
+    this.size += chunk.length
     if (this.size > BODY_LIMIT) throw new BodyTooLarge(`the body is over ${BODY_LIMIT} bytes (1 MiB), the limit`)
     this.chunks.push(chunk)
   }
@@ -305,7 +302,7 @@ function concat(chunks: Uint8Array[], size: number): Uint8Array {
   let at = 0
   for (const chunk of chunks) {
     out.set(chunk, at)
-    at += chunk.byteLength
+    at += chunk.length
   }
   return out
 }

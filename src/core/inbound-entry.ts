@@ -47,9 +47,11 @@ export class InboundEntry implements JournalEntry {
 
   /** The request body; only its first BODY_CAP bytes are kept (the journal copies them). */
   keepRequestBody(body: Uint8Array): void {
-    if (body.byteLength === 0) return
-    this.bodyTruncated = body.byteLength > BODY_CAP
-    this.requestBody = body.byteLength > BODY_CAP ? body.subarray(0, BODY_CAP) : body
+    // length, not byteLength (the same on a Uint8Array): V8 reads byteLength through a call.
+    const size = body.length
+    if (size === 0) return
+    this.bodyTruncated = size > BODY_CAP
+    this.requestBody = size > BODY_CAP ? body.subarray(0, BODY_CAP) : body
   }
 
   /** What the response was; the journal copies at most BODY_CAP of the body. */
@@ -57,7 +59,7 @@ export class InboundEntry implements JournalEntry {
     this.status = status
     this.responseHeadersRaw = headers
     this.responseSize = size
-    this.responseBodyRaw = body instanceof Uint8Array && body.byteLength > BODY_CAP ? body.subarray(0, BODY_CAP) : body
+    this.responseBodyRaw = body instanceof Uint8Array && body.length > BODY_CAP ? body.subarray(0, BODY_CAP) : body
   }
 
   get url(): string {

@@ -16,15 +16,39 @@ export class Memo {
   }
 }
 
-/** `kept`'s value for `key`, made and remembered when missing. A map that holds `bound` values starts
- *  again: these caches hold what a client repeats (its tokens, its request bodies), and a client that
- *  never repeats itself must not fill memory. `make` may throw; then nothing is kept. */
-export function remembered<K, V>(kept: Map<K, V>, key: K, bound: number, make: () => V): V {
-  let value = kept.get(key)
-  if (value === undefined) {
-    value = make()
-    if (kept.size >= bound) kept.clear()
-    kept.set(key, value)
+/** A bounded map of what a client repeats (its tokens, its request bodies, the paths it asks for), made
+ *  on first use. The newest key is checked first, by comparison: a client calling in a loop sends the
+ *  same text each time, but as a new string, and comparing two strings is cheaper than hashing one for
+ *  the map. Past `bound` keys the map starts again, so a client that never repeats itself cannot fill
+ *  memory. */
+export class Recent<K, V> {
+  readonly #kept = new Map<K, V>()
+  #lastKey: K | undefined
+  #lastValue: V | undefined
+
+  constructor(readonly bound: number) {}
+
+  /** The value for `key`, made and kept when missing. `make` may throw; then nothing is kept. */
+  get(key: K, make: (key: K) => V): V {
+    if (this.#lastValue !== undefined && key === this.#lastKey) return this.#lastValue
+    let value = this.#kept.get(key)
+    if (value === undefined) {
+      value = make(key)
+      if (this.#kept.size >= this.bound) this.#kept.clear()
+      this.#kept.set(key, value)
+    }
+    this.#lastKey = key
+    this.#lastValue = value
+    return value
   }
-  return value
+
+  clear(): void {
+    this.#kept.clear()
+    this.#lastKey = undefined
+    this.#lastValue = undefined
+  }
+
+  get size(): number {
+    return this.#kept.size
+  }
 }

@@ -36,6 +36,7 @@ export class PackedEntries {
   /** The shared objects packed entries point to. */
   #bodyRef: (Uint8Array | undefined)[] = []
   #headersRef: (RawHeaders | undefined)[] = []
+  #lastShared: Uint8Array | undefined
   readonly #log = new ChunkLog()
 
   /** Slots allocated: the ring's length. */
@@ -190,12 +191,13 @@ export class PackedEntries {
     const body = entry.requestBody
     const response = entry.responseBodyRaw
     // A cached answer (its own exact buffer, no bigger than the cap) is shared, not copied; a string, a
-    // slice of a bigger buffer, or anything over the cap is copied up to the cap.
-    const shareBody = response instanceof Uint8Array && response.byteLength <= BODY_CAP && response.byteOffset === 0 && response.buffer.byteLength === response.byteLength && response.byteLength > SHARE_FROM
+    // slice of a bigger buffer, or anything over the cap is copied up to the cap. (Byte arrays' sizes are
+    // read as length throughout: on a Uint8Array it is byteLength, which V8 reads through a call.)
+    const shareBody = response instanceof Uint8Array && this.#shareable(response)
     const responseText = typeof response === 'string' ? (response.length > BODY_CAP ? response.slice(0, BODY_CAP) : response) : undefined
-    const responseBytes = response instanceof Uint8Array && !shareBody ? (response.byteLength > BODY_CAP ? response.subarray(0, BODY_CAP) : response) : undefined
+    const responseBytes = response instanceof Uint8Array && !shareBody ? (response.length > BODY_CAP ? response.subarray(0, BODY_CAP) : response) : undefined
     const { path, rawUrl, fault, refusal, error } = entry
-    const bound = HEADER_BYTES + (body?.byteLength ?? 0) + (responseBytes?.byteLength ?? 0) +
+    const bound = HEADER_BYTES + (body?.length ?? 0) + (responseBytes?.length ?? 0) +
       3 * (path.length + rawUrl.length + (headers?.length ?? 0) + (responseHeaderText?.length ?? 0) + (responseText?.length ?? 0) + (fault?.length ?? 0) + (refusal?.length ?? 0) + (error?.length ?? 0))
     const chunk = this.#log.room(bound)
     const start = this.#log.at
@@ -213,7 +215,18 @@ export class PackedEntries {
     this.#flags[slot] = (entry.bodyTruncated ? TRUNCATED : 0) | (response === null ? NO_BODY : 0)
     this.#bodyRef[slot] = shareBody ? response : undefined
     this.#headersRef[slot] = sharedHeaders ? responseHeaders : undefined
-    return at - start + (shareBody ? response.byteLength : 0)
+    return at - start + (shareBody ? response.length : 0)
+  }
+
+  /** Whether a response body may be kept by reference: bigger than SHARE_FROM, at most the cap, and its
+   *  own exact buffer (a view would keep all of a bigger one alive). The last body found so is
+   *  remembered: a cached answer comes again and again, and its buffer and offset are slow to read. */
+  #shareable(body: Uint8Array): boolean {
+    if (body === this.#lastShared) return true
+    const size = body.length
+    if (size <= SHARE_FROM || size > BODY_CAP || body.byteOffset !== 0 || body.buffer.byteLength !== size) return false
+    this.#lastShared = body
+    return true
   }
 
   #lengthOf(slot: number, field: number): number {
@@ -282,10 +295,10 @@ export class PackedEntries {
  *  returns where the next field goes. The caller made room. */
 function put(chunk: Buffer, record: number, field: number, at: number, value: string | Uint8Array | null | undefined): number {
   let length = ABSENT
-  if (typeof value === 'string') length = value === '' ? 0 : (chunk as FastBuffer).utf8Write(value, at, chunk.byteLength - at)
+  if (typeof value === 'string') length = value === '' ? 0 : (chunk as FastBuffer).utf8Write(value, at, chunk.length - at)
   else if (value) {
     chunk.set(value, at)
-    length = value.byteLength
+    length = value.length
   }
   // Byte by byte rather than writeUInt32LE, whose argument checks cost more than the stores.
   const head = record + 4 * field

@@ -182,7 +182,8 @@ function record(c: Context<Env>, entry: InboundEntry, session: Session, started:
   const parts = cacheKey ? ((res as unknown as Record<symbol, unknown>)[cacheKey] as [number, unknown, RawHeaders] | undefined) : undefined
   const body = parts?.[1]
   if (parts && (typeof body === 'string' || body instanceof Uint8Array || body === null)) {
-    const size = typeof body === 'string' ? Buffer.byteLength(body) : (body?.byteLength ?? 0)
+    // A Uint8Array's length is its byteLength, read without a call.
+    const size = typeof body === 'string' ? Buffer.byteLength(body) : (body?.length ?? 0)
     entry.keepResponse(parts[0], parts[2], body, size)
     return file(c, entry, session, started)
   }

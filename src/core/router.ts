@@ -3,14 +3,14 @@ import type { ParamIndexMap, Params, Result, Router } from 'hono/router'
 import { RegExpRouter } from 'hono/router/reg-exp-router'
 import { SmartRouter } from 'hono/router/smart-router'
 import { TrieRouter } from 'hono/router/trie-router'
-import { remembered } from './memo.js'
+import { Recent } from './memo.js'
 
 /** A layer that may answer at once, which OneCallRouter then follows at once. Its `next()` gives a
  *  promise only when a later layer waits for something, so it must not be assumed to be one. Register
  *  it where Hono wants a MiddlewareHandler with a cast. */
 export type InlineHandler<E extends Env = Env> = (c: Context<E>, next: () => unknown) => Response | void | Promise<Response | void>
 
-/** Paths whose match is remembered, per method; past it the memory starts again (see `remembered`). */
+/** Paths whose match is remembered, per method; past it the memory starts again (see `Recent`). */
 const MATCHES_KEPT = 1024
 /** Longer paths are matched afresh each time, so the memory holds at most about 256 KiB of paths. */
 const MATCH_PATH_CHARS = 256
@@ -40,7 +40,7 @@ export class OneCallRouter implements Router<Stored> {
    *  and path once the routes are added (Hono adds none after the first request), and clients ask for the
    *  same few paths again and again: a lookup is cheaper than running the router's one big regular
    *  expression, whose result array has a slot for every route. */
-  readonly #matches = new Map<string, Map<string, Result<Stored>>>()
+  readonly #matches = new Map<string, Recent<string, Result<Stored>>>()
 
   constructor(onError: ErrorHandler) {
     this.#onError = onError
@@ -54,8 +54,8 @@ export class OneCallRouter implements Router<Stored> {
   match(method: string, path: string): Result<Stored> {
     if (path.length > MATCH_PATH_CHARS) return this.#match(method, path)
     let known = this.#matches.get(method)
-    if (known === undefined) this.#matches.set(method, (known = new Map()))
-    return remembered(known, path, MATCHES_KEPT, () => this.#match(method, path))
+    if (known === undefined) this.#matches.set(method, (known = new Recent(MATCHES_KEPT)))
+    return known.get(path, (p) => this.#match(method, p))
   }
 
   #match(method: string, path: string): Result<Stored> {

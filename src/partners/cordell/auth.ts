@@ -78,13 +78,20 @@ function refused<E extends Error>(store: CordellStore, ip: string, user: string 
   return error
 }
 
+/** The token of an `Authorization: Bearer` header, or ''. */
+function bearerIn(header: string): string {
+  return /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] ?? ''
+}
+
 /** The caller of a SOAP method, from the token in the `AuthHeader` SOAP header (an `AccessToken`
  *  element) or in `Authorization: Bearer`; a missing, unknown or expired token is a Sender fault. */
-export function authenticate(c: C, header: XmlElement | undefined): { user: CordellUser; token: Token } {
+export function authenticate(c: C, header: XmlElement | undefined, accept: string | undefined): { user: CordellUser; token: Token } {
   const store = c.get('state')
-  const accept = headerOf(c, 'accept')
   const inHeader = header ? descendants(header, 'AccessToken')[0] : undefined
-  const bearer = /^Bearer\s+(\S+)\s*$/i.exec(headerOf(c, 'authorization') ?? '')?.[1]
+  const authorization = headerOf(c, 'authorization')
+  // Remembered per header: a client sends the same one on every call, and the token it yields is then
+  // the same string each time, which the token table finds without hashing it again.
+  const bearer = authorization === undefined ? undefined : store.parsed.bearers.get(authorization, bearerIn) || undefined
   const value = inHeader ? textOf(inHeader).trim() : bearer
   if (!value) {
     throw new CordellFault(

@@ -104,7 +104,7 @@ function download(
   const mark = store.mark(user.username, op.name, dataset)
   const full = complete === 1 || !mark
   const since = full ? undefined : mark.seq
-  const entry = store.download(`${op.name}\u0000${since ?? ''}\u0000${dataset ?? ''}\u0000${user.privileged ? 1 : 0}`, () => ({ records: -1 }))
+  const entry = store.download(op.name, since, dataset, user.privileged)
   let body = json ? entry.json : entry.xml
   if (body === undefined || entry.records < 0) {
     const result: ResultSet = []

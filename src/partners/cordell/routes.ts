@@ -8,8 +8,7 @@ import { call, readParams } from './methods.js'
 import { parseContentType, SOAP_CONTENT_TYPE, subcodes, wantsJson } from './soap.js'
 import type { CordellStore } from './store.js'
 import { wsdl } from './wsdl.js'
-import { remembered } from '../../core/memo.js'
-import { KEPT, type Envelope, type SoapType } from './parsed.js'
+import type { Envelope, SoapType } from './parsed.js'
 import { childElements, hasStrayText, parseXml, XmlError, type XmlElement } from './xml.js'
 
 type C = Context<PartnerEnv<CordellStore>>
@@ -39,7 +38,7 @@ export function cordellRoutes() {
   const app = new Hono<PartnerEnv<CordellStore>>()
   // Not async: once the core has read the body, a SOAP call is answered in the same turn.
   app.all('*', (c) => {
-    const path = normal(c.get('path'))
+    const path = c.get('state').parsed.paths.get(c.get('path'), normal)
     const method = c.req.method
     if (path === SERVICE && (method === 'GET' || method === 'HEAD')) {
       const query = [...new URL(c.req.url).searchParams.keys()].map((k) => k.toLowerCase())
@@ -69,7 +68,7 @@ export function cordellRoutes() {
 function soap(c: C, fixed: Operation | undefined): Response {
   const header = headerOf(c, 'content-type')
   const store = c.get('state')
-  const type = header ? remembered(store.parsed.contentTypes, header, KEPT, () => Object.freeze(soapType(header))) : soapType(header)
+  const type = header ? store.parsed.contentTypes.get(header, frozenSoapType) : soapType(header)
   if (type.refusal !== undefined) throw unsupportedMediaType(type.refusal)
   const accept = headerOf(c, 'accept')
   const ip = clientIp(c)
@@ -80,7 +79,7 @@ function soap(c: C, fixed: Operation | undefined): Response {
     const envelope = readEnvelope(store, c.get('body') ?? EMPTY, accept)
     const op = resolve(envelope.operation, fixed, type.action, accept)
     method = op.name
-    const caller = authenticate(c, envelope.header)
+    const caller = authenticate(c, envelope.header, accept)
     user = caller.user.username
     // The parameters are a function of the envelope, which is itself remembered per body text: the
     // audit rows of a client's repeated call share one frozen object rather than each keeping a copy.
@@ -105,7 +104,8 @@ function soap(c: C, fixed: Operation | undefined): Response {
 function readEnvelope(store: CordellStore, bytes: Uint8Array, accept: string | undefined): Envelope {
   const parsed = store.parsed
   const last = parsed.last
-  if (last !== undefined && last.bytes.byteLength === bytes.byteLength && Buffer.compare(last.bytes, bytes) === 0) return last.envelope
+  // length: a Uint8Array's byteLength, without the call V8 makes for byteLength.
+  if (last !== undefined && last.bytes.length === bytes.length && Buffer.compare(last.bytes, bytes) === 0) return last.envelope
   let text: string
   try {
     text = UTF8.decode(bytes)
@@ -113,10 +113,14 @@ function readEnvelope(store: CordellStore, bytes: Uint8Array, accept: string | u
     throw new CordellFault({ code: 'Sender', subcode: subcodes.malformedXml, reason: 'The message is not valid UTF-8.' }, accept, 'body is not UTF-8')
   }
   if (text.length > ENVELOPE_MEMO_CHARS) return parseEnvelope(text, accept)
-  const envelope = remembered(parsed.envelopes, text, KEPT, () => parseEnvelope(text, accept))
+  const envelope = parsed.envelopes.get(text, (t) => parseEnvelope(t, accept))
   // A copy: the request's own bytes are not ours to keep past the call.
   parsed.last = { bytes: bytes.slice(), envelope }
   return envelope
+}
+
+function frozenSoapType(header: string): Readonly<SoapType> {
+  return Object.freeze(soapType(header))
 }
 
 /** Whether the service takes a request with this Content-Type, and the action it names. */

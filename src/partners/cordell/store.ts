@@ -140,12 +140,16 @@ export class CordellStore {
   #seq = 0
   #tokens = new Map<string, Token>()
   #marks = new Map<string, DownloadMark>()
+  /** The mark last looked up: a client downloading in a loop asks for the same one each time, and its
+   *  key would otherwise be built and hashed afresh on every call. */
+  #lastMark: DownloadMark | undefined
   #audit: AuditTrail
   /** The last audit time written, so a burst of calls in one millisecond formats it once. */
   #auditAt = { ms: Number.NaN, text: '' }
   /** Bumped on every change to the rows: what the download cache is checked against. */
   #version = 0
   #downloads = new Map<string, CachedDownload>()
+  #lastDownload: { method: string; since: number | undefined; dataset: number | undefined; privileged: boolean; entry: CachedDownload } | undefined
   #downloadsVersion = 0
   #downloadChars = 0
   #changes: Random
@@ -236,6 +240,7 @@ export class CordellStore {
     this.#changes.state = saved.changes
     this.#tokens = new Map(saved.tokens.map((t) => [t.token, t]))
     this.#marks = new Map(saved.marks.map((m) => [markKey(m.user, m.method, m.dataset), { ...m, dataset: m.dataset }]))
+    this.#lastMark = undefined
     this.#audit.restore(saved.audit, saved.auditSeq)
     this.#version++
   }
@@ -300,7 +305,11 @@ export class CordellStore {
   // ---- delta marks -----------------------------------------------------------------------------------
 
   mark(user: string, method: string, dataset?: number): DownloadMark | undefined {
-    return this.#marks.get(markKey(user, method, dataset))
+    const last = this.#lastMark
+    if (last !== undefined && last.user === user && last.method === method && last.dataset === dataset) return last
+    const mark = this.#marks.get(markKey(user, method, dataset))
+    if (mark !== undefined) this.#lastMark = mark
+    return mark
   }
 
   /** Records that `user` downloaded `method` now: the next call returns what changed after this. `had`
@@ -315,6 +324,7 @@ export class CordellStore {
     }
     const mark = { user, method, dataset, at: this.now, seq: this.#seq }
     this.#marks.set(markKey(user, method, dataset), mark)
+    this.#lastMark = mark
     return mark
   }
 
@@ -324,6 +334,7 @@ export class CordellStore {
 
   /** Forgets download marks (all, or one user's), so the next call is a first call again. */
   forgetMarks(user?: string): number {
+    this.#lastMark = undefined
     let n = 0
     for (const [key, mark] of this.#marks) {
       if (user === undefined || mark.user === user) {
@@ -383,20 +394,26 @@ export class CordellStore {
 
   // ---- download cache --------------------------------------------------------------------------------
 
-  /** The cached download under `key` (which names the method, the delta mark's sequence, the dataset and
-   *  whether the caller is privileged), made on first use. Every cached entry goes as soon as any row
-   *  changes; at most DOWNLOADS_KEPT entries are kept. */
-  download(key: string, make: () => CachedDownload): CachedDownload {
+  /** The cached download of `method`: the rows changed after sequence `since` (all when undefined) in
+   *  `dataset`, as a privileged caller or another sees them; empty (records -1) when new. Every cached
+   *  entry goes as soon as any row changes; at most DOWNLOADS_KEPT entries are kept. The last one asked
+   *  for is checked first: a client downloading in a loop asks for the same one, whose key would
+   *  otherwise be built and hashed afresh on every call. */
+  download(method: string, since: number | undefined, dataset: number | undefined, privileged: boolean): CachedDownload {
     if (this.#downloadsVersion !== this.#version) {
       this.#forgetDownloads()
       this.#downloadsVersion = this.#version
     }
+    const last = this.#lastDownload
+    if (last !== undefined && last.method === method && last.since === since && last.dataset === dataset && last.privileged === privileged) return last.entry
+    const key = `${method}\u0000${since ?? ''}\u0000${dataset ?? ''}\u0000${privileged ? 1 : 0}`
     let entry = this.#downloads.get(key)
     if (!entry) {
-      entry = make()
+      entry = { records: -1 }
       if (this.#downloads.size >= DOWNLOADS_KEPT) this.#forgetDownloads()
       this.#downloads.set(key, entry)
     }
+    this.#lastDownload = { method, since, dataset, privileged, entry }
     return entry
   }
 
@@ -409,6 +426,7 @@ export class CordellStore {
 
   #forgetDownloads(): void {
     this.#downloads.clear()
+    this.#lastDownload = undefined
     this.#downloadChars = 0
   }
 

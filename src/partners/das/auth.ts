@@ -2,7 +2,7 @@ import type { Context, MiddlewareHandler } from 'hono'
 import { headerOf } from '../../core/http.js'
 import type { JwtPayload } from 'jsonwebtoken'
 import { lazily } from '../../core/lazy.js'
-import { remembered } from '../../core/memo.js'
+import { Recent } from '../../core/memo.js'
 import { createSecretKey, type KeyObject } from 'node:crypto'
 import type { ServerResponse } from 'node:http'
 import { formatDuration } from '../../core/duration.js'
@@ -106,7 +106,7 @@ const TOKEN_CACHE_SIZE = 256
 /** Verifies each token once per session (the signature and claims are a pure function of the token
  *  and the scenario), then judges the cached facts against the session clock on every request. */
 export class TokenCache {
-  readonly #facts = new Map<string, TokenFacts>()
+  readonly #facts = new Recent<string, TokenFacts>(TOKEN_CACHE_SIZE)
 
   constructor(
     readonly config: DasConfig,
@@ -115,7 +115,7 @@ export class TokenCache {
 
   validate(token: string | undefined, now: number): Verdict {
     if (token === undefined || token === '') return validateToken(this.config, token, now, this.secret)
-    const facts = remembered(this.#facts, token, TOKEN_CACHE_SIZE, () => tokenFacts(this.config, token, this.secret))
+    const facts = this.#facts.get(token, (t) => tokenFacts(this.config, t, this.secret))
     return judgeToken(this.config, facts, now)
   }
 

@@ -103,6 +103,26 @@ describe('cached download bodies', () => {
     expect(audit.map((a: { mode: string; records: number }) => [a.mode, a.records])).toEqual([['full', 2], ['delta', 0], ['delta', 0], ['delta', 1], ['delta', 0]])
   })
 
+  it('start a delta afresh once its marks are forgotten, for the user whose marks went and no other', async () => {
+    const s = await session()
+    const est = (await login(s.base, 'estimator')).AccessToken
+    const qs = (await login(s.base, 'qs')).AccessToken
+    const delta = (token: string) => raw(s.base, envelope(op('GetDataSet')), bearer(token))
+    const full = await delta(est)
+    expect(full.text).toContain('<DATASETID>2</DATASETID>')
+    await delta(qs)
+    const empty = await delta(est)
+    expect(empty.text).toContain('<GetDataSetResult></GetDataSetResult>')
+    const forget = await fetch(`${s.control}/cordell/downloads?user=estimator`, { method: 'DELETE' })
+    expect(await forget.json()).toEqual({ deleted: 1 })
+    // The very mark the last call moved on is gone: the next call is a first call again.
+    expect((await delta(est)).text).toBe(full.text)
+    expect((await delta(est)).text).toBe(empty.text)
+    expect((await delta(qs)).text).toBe(empty.text)
+    await fetch(`${s.control}/cordell/downloads`, { method: 'DELETE' })
+    expect((await delta(qs)).text).toBe(full.text)
+  })
+
   it('keep a privileged user\'s ingredients from a regular user, and each dataset apart', async () => {
     const s = await session()
     const qs = (await login(s.base, 'qs')).AccessToken
