@@ -1,15 +1,16 @@
-import type { AuditRow } from './store.js'
+import { iso, type AuditRow } from './store.js'
 
-/** What a call adds to the trail; the trail numbers it and gives its time. */
-export type AuditInput = Omit<AuditRow, 'id' | 'at'>
+/** What a call adds to the trail; the trail numbers it and gives its time. `since` is a time in ms
+ *  (session clock), written as ISO text only when the trail is read. */
+export type AuditInput = Omit<AuditRow, 'id' | 'at' | 'since'> & { since: number | null }
 
 /** The audit trail: a ring of at most `limit` rows, kept as columns.
  *
  *  Why columns: a client calling in a loop adds a row per call, and a row object lives long enough for
  *  the collector to copy it twice and then promote it, only to be overwritten in old space later. Here a
- *  call writes a number and references into arrays that already exist: what a row points to (the user,
- *  the method, its frozen parameters, the time text of its millisecond) is shared with other rows. Rows
- *  are built as objects only when someone reads the trail. */
+ *  call writes numbers and references into arrays that already exist: what a row points to (the user,
+ *  the method, its frozen parameters) is shared with other rows, and its times are numbers. Rows are
+ *  built as objects, and times as text, only when someone reads the trail. */
 export class AuditTrail {
   #size = 0
   /** Where the next row goes once the ring is full (then also where the oldest row is). */
@@ -17,13 +18,14 @@ export class AuditTrail {
   #seq = 0
   #id = new Float64Array(0)
   #records = new Float64Array(0)
-  #at: string[] = []
+  #at = new Float64Array(0)
+  /** NaN for none. */
+  #since = new Float64Array(0)
   #user: (string | null)[] = []
   #ip: string[] = []
   #method: string[] = []
   #parameters: Readonly<Record<string, string>>[] = []
   #mode: AuditRow['mode'][] = []
-  #since: (string | null)[] = []
   #outcome: string[] = []
 
   constructor(readonly limit: number) {}
@@ -38,9 +40,9 @@ export class AuditTrail {
     return this.#seq
   }
 
-  /** Appends a row made at `at`, numbered after the last; once `limit` rows are kept, it replaces the
-   *  oldest. */
-  add(at: string, row: AuditInput): void {
+  /** Appends a row made at `at` (ms, session clock), numbered after the last; once `limit` rows are
+   *  kept, it replaces the oldest. */
+  add(at: number, row: AuditInput): void {
     this.#put(++this.#seq, at, row)
   }
 
@@ -56,11 +58,13 @@ export class AuditTrail {
   restore(rows: readonly AuditRow[], seq: number): void {
     this.#size = 0
     this.#next = 0
-    for (const row of rows.length > this.limit ? rows.slice(-this.limit) : rows) this.#put(row.id, row.at, row)
+    for (const row of rows.length > this.limit ? rows.slice(-this.limit) : rows) {
+      this.#put(row.id, Date.parse(row.at), { ...row, since: row.since === null ? null : Date.parse(row.since) })
+    }
     this.#seq = seq
   }
 
-  #put(id: number, at: string, row: AuditInput): void {
+  #put(id: number, at: number, row: AuditInput): void {
     let slot: number
     if (this.#size < this.limit) {
       slot = this.#size
@@ -78,20 +82,20 @@ export class AuditTrail {
     this.#method[slot] = row.method
     this.#parameters[slot] = row.parameters
     this.#mode[slot] = row.mode
-    this.#since[slot] = row.since
+    this.#since[slot] = row.since ?? Number.NaN
     this.#outcome[slot] = row.outcome
   }
 
   #row(slot: number): AuditRow {
     return {
       id: this.#id[slot]!,
-      at: this.#at[slot]!,
+      at: iso(this.#at[slot]!),
       user: this.#user[slot]!,
       ip: this.#ip[slot]!,
       method: this.#method[slot]!,
       parameters: this.#parameters[slot]!,
       mode: this.#mode[slot]!,
-      since: this.#since[slot]!,
+      since: Number.isNaN(this.#since[slot]!) ? null : iso(this.#since[slot]!),
       records: this.#records[slot]!,
       outcome: this.#outcome[slot]!,
     }
@@ -100,11 +104,14 @@ export class AuditTrail {
   /** Doubles the number columns (up to the limit); the reference columns grow as they are written. */
   #grow(): void {
     const n = Math.min(this.limit, Math.max(64, this.#id.length * 2))
-    const id = new Float64Array(n)
-    id.set(this.#id)
-    const records = new Float64Array(n)
-    records.set(this.#records)
-    this.#id = id
-    this.#records = records
+    const grown = (old: Float64Array) => {
+      const next = new Float64Array(n)
+      next.set(old)
+      return next
+    }
+    this.#id = grown(this.#id)
+    this.#records = grown(this.#records)
+    this.#at = grown(this.#at)
+    this.#since = grown(this.#since)
   }
 }

@@ -4,7 +4,7 @@ import { NS, operationNamed, type Field, type Operation, type OperationName } fr
 import { CordellFault } from './errors.js'
 import { completeSetParams, costingParams, entriesParams, type CordellUser, type Table } from './schema.js'
 import { resultEnvelope, subcodes } from './soap.js'
-import { iso, type CordellStore, type Row } from './store.js'
+import { type CordellStore, type Row } from './store.js'
 import { cells, ingredientPrice, resultJson, type ResultSet } from './views.js'
 import { childElements, textOf, type XmlElement } from './xml.js'
 
@@ -16,7 +16,8 @@ export interface CallResult {
   body: Bytes
   records: number
   mode: 'full' | 'complete' | 'delta' | 'lookup'
-  since: string | null
+  /** The delta's start (ms, session clock), or null. */
+  since: number | null
 }
 
 const XSI = 'http://www.w3.org/2001/XMLSchema-instance'
@@ -119,7 +120,7 @@ function download(
     body = serialise(op.name, result, json)
     store.keepBody(entry, json ? 'json' : 'xml', body)
   }
-  const result: CallResult = { body, records: entry.records, mode: complete === 1 ? 'complete' : mark ? 'delta' : 'full', since: full ? null : iso(mark.at) }
+  const result: CallResult = { body, records: entry.records, mode: complete === 1 ? 'complete' : mark ? 'delta' : 'full', since: full ? null : mark.at }
   store.recordDownload(user.username, op.name, dataset, mark)
   return result
 }

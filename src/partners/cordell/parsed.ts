@@ -1,4 +1,5 @@
 import { Recent } from '../../core/memo.js'
+import type { Operation } from './fields.js'
 import type { XmlElement } from './xml.js'
 
 /** At most this many of each kind are remembered (see `Recent` in core/memo.ts). */
@@ -10,6 +11,8 @@ export interface Envelope {
   operation: XmlElement
   /** The method's parameters, read on first use. */
   params?: Readonly<Record<string, string>>
+  /** The method the body element names (null: none of the service's), found on first use. */
+  named?: Operation | null
 }
 
 /** A request's Content-Type as the service reads it: the SOAP action it names, or why it is refused. */

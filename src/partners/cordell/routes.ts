@@ -77,7 +77,7 @@ function soap(c: C, fixed: Operation | undefined): Response {
   let params: Readonly<Record<string, string>> = {}
   try {
     const envelope = readEnvelope(store, c.get('body') ?? EMPTY, accept)
-    const op = resolve(envelope.operation, fixed, type.action, accept)
+    const op = resolve(envelope, fixed, type.action, accept)
     method = op.name
     const caller = authenticate(c, envelope.header, accept)
     user = caller.user.username
@@ -132,7 +132,11 @@ function soapType(header: string | undefined): SoapType {
   }
   const charset = type.params.charset
   if (charset !== undefined && !/^utf-?8$/i.test(charset)) return { action: undefined, refusal: `charset "${charset}" is not utf-8` }
-  return { action: type.params.action, refusal: undefined }
+  // An action the service knows is given as the service's own string: resolve() then compares a string
+  // with itself.
+  const action = type.params.action
+  const known = OPERATIONS.find((o) => actionOf(o.name) === action)
+  return { action: known ? actionOf(known.name) : action, refusal: undefined }
 }
 
 function parseEnvelope(text: string, accept: string | undefined): Envelope {
@@ -169,32 +173,38 @@ function parseEnvelope(text: string, accept: string | undefined): Envelope {
   return { header, operation: ops[0]! }
 }
 
-/** Which method the message asks for, checked against the URL it came to and the `action` parameter. */
-function resolve(el: XmlElement, fixed: Operation | undefined, action: string | undefined, accept: string | undefined): Operation {
-  const named = el.ns === NS ? operationNamed(el.local) : undefined
-  const notSupported = (detail: string) =>
-    new CordellFault(
-      {
-        code: 'Sender',
-        subcode: subcodes.actionNotSupported,
-        // WCF's words for a ContractFilter mismatch, then what exactly did not match.
-        reason:
-          `The message with Action '${action ?? ''}' cannot be processed at the receiver, due to a ContractFilter mismatch at the EndpointDispatcher. ` +
-          'This may be because of either a contract mismatch (mismatched Actions between sender and receiver) or a binding/security mismatch between the sender and the receiver. ' +
-          `Check that sender and receiver have the same contract and the same binding (including security requirements, e.g. Message, Transport, None). ${detail}`,
-      },
-      accept,
-      detail,
-    )
+/** Which method the message asks for, checked against the URL it came to and the `action` parameter.
+ *  What the body names is a function of the envelope, so it is found once per envelope. */
+function resolve(envelope: Envelope, fixed: Operation | undefined, action: string | undefined, accept: string | undefined): Operation {
+  const el = envelope.operation
+  const named = (envelope.named ??= (el.ns === NS ? operationNamed(el.local) : undefined) ?? null)
   if (!named) {
     const known = OPERATIONS.map((o) => o.name).join(', ')
-    throw notSupported(el.ns === NS || !operationNamed(el.local)
+    throw notSupported(action, accept, el.ns === NS || !operationNamed(el.local)
       ? `The body element ${el.local} is not a method of this service (${known}).`
       : `The body element ${el.local} is in namespace "${el.ns}"; the methods are in ${NS}.`)
   }
-  if (fixed && named !== fixed) throw notSupported(`The body element ${named.name} was sent to the URL of ${fixed.name} (${fixed.path}).`)
-  if (action && action !== actionOf(named.name)) throw notSupported(`The action for ${named.name} is ${actionOf(named.name)}.`)
+  if (fixed && named !== fixed) throw notSupported(action, accept, `The body element ${named.name} was sent to the URL of ${fixed.name} (${fixed.path}).`)
+  // The action is the service's own string when it names a method (see soapType): equal strings are
+  // then the same string, compared at once.
+  if (action && action !== actionOf(named.name)) throw notSupported(action, accept, `The action for ${named.name} is ${actionOf(named.name)}.`)
   return named
+}
+
+function notSupported(action: string | undefined, accept: string | undefined, detail: string): CordellFault {
+  return new CordellFault(
+    {
+      code: 'Sender',
+      subcode: subcodes.actionNotSupported,
+      // WCF's words for a ContractFilter mismatch, then what exactly did not match.
+      reason:
+        `The message with Action '${action ?? ''}' cannot be processed at the receiver, due to a ContractFilter mismatch at the EndpointDispatcher. ` +
+        'This may be because of either a contract mismatch (mismatched Actions between sender and receiver) or a binding/security mismatch between the sender and the receiver. ' +
+        `Check that sender and receiver have the same contract and the same binding (including security requirements, e.g. Message, Transport, None). ${detail}`,
+    },
+    accept,
+    detail,
+  )
 }
 
 function helpPage(rawBase: string): string {

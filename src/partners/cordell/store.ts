@@ -7,7 +7,7 @@ import {
   addedWords, categoryAt, createdAt, datasetAt, entryAt, ingredientAt, itemAt, money, priceAt, revised, withTotals, type Values,
 } from './fixtures.js'
 import type { ChangeInput, CordellConfig, CordellUser, Table } from './schema.js'
-import { AuditTrail } from './audit.js'
+import { AuditTrail, type AuditInput } from './audit.js'
 import { ParsedText } from './parsed.js'
 
 /** One session's Cordell costing database: the six tables with soft deletes, the access tokens, the
@@ -145,7 +145,6 @@ export class CordellStore {
   #lastMark: DownloadMark | undefined
   #audit: AuditTrail
   /** The last audit time written, so a burst of calls in one millisecond formats it once. */
-  #auditAt = { ms: Number.NaN, text: '' }
   /** Bumped on every change to the rows: what the download cache is checked against. */
   #version = 0
   #downloads = new Map<string, CachedDownload>()
@@ -372,14 +371,8 @@ export class CordellStore {
 
   /** Appends a row to the trail (a ring of at most `config.auditLimit` rows, so a call costs the same
    *  with an empty trail as with a full one). */
-  audit(row: Omit<AuditRow, 'id' | 'at'>): void {
-    const now = this.now
-    const at = this.#auditAt
-    if (at.ms !== now) {
-      at.ms = now
-      at.text = iso(now)
-    }
-    this.#audit.add(at.text, row)
+  audit(row: AuditInput): void {
+    this.#audit.add(this.now, row)
   }
 
   /** The kept audit rows, oldest first. */
