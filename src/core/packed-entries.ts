@@ -1,6 +1,7 @@
 import { InboundEntry, type HeaderSource, type RawHeaders } from './inbound-entry.js'
 import { BODY_CAP, type JournalEntry } from './journal.js'
 import { ChunkLog } from './chunk-log.js'
+import { widened } from './columns.js'
 
 /** The slots of a journal, with inbound entries kept off the JS heap.
  *
@@ -265,26 +266,16 @@ export class PackedEntries {
   #grow(): void {
     if (this.#size === this.#ids.length) {
       const n = Math.max(16, this.#size * 2)
-      const f64 = (old: Float64Array) => {
-        const next = new Float64Array(n)
-        next.set(old)
-        return next
-      }
-      const i32 = (old: Int32Array) => {
-        const next = new Int32Array(n)
-        next.set(old)
-        return next
-      }
-      this.#ids = f64(this.#ids)
-      this.#atMs = f64(this.#atMs)
-      this.#realMs = f64(this.#realMs)
-      this.#durationMs = f64(this.#durationMs)
-      this.#responseSize = f64(this.#responseSize)
-      this.#status = i32(this.#status)
-      this.#flags = i32(this.#flags)
-      this.#weights = i32(this.#weights)
-      this.#chunkOf = i32(this.#chunkOf)
-      this.#offset = i32(this.#offset)
+      this.#ids = widened(this.#ids, n)
+      this.#atMs = widened(this.#atMs, n)
+      this.#realMs = widened(this.#realMs, n)
+      this.#durationMs = widened(this.#durationMs, n)
+      this.#responseSize = widened(this.#responseSize, n)
+      this.#status = widened(this.#status, n)
+      this.#flags = widened(this.#flags, n)
+      this.#weights = widened(this.#weights, n)
+      this.#chunkOf = widened(this.#chunkOf, n)
+      this.#offset = widened(this.#offset, n)
     }
     this.#chunkOf[this.#size] = -1
     this.#size++

@@ -1,3 +1,4 @@
+import { widened } from '../../core/columns.js'
 import { iso, type AuditRow } from './store.js'
 
 /** What a call adds to the trail; the trail numbers it and gives its time. `since` is a time in ms
@@ -104,14 +105,9 @@ export class AuditTrail {
   /** Doubles the number columns (up to the limit); the reference columns grow as they are written. */
   #grow(): void {
     const n = Math.min(this.limit, Math.max(64, this.#id.length * 2))
-    const grown = (old: Float64Array) => {
-      const next = new Float64Array(n)
-      next.set(old)
-      return next
-    }
-    this.#id = grown(this.#id)
-    this.#records = grown(this.#records)
-    this.#at = grown(this.#at)
-    this.#since = grown(this.#since)
+    this.#id = widened(this.#id, n)
+    this.#records = widened(this.#records, n)
+    this.#at = widened(this.#at, n)
+    this.#since = widened(this.#since, n)
   }
 }
