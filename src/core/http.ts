@@ -46,7 +46,7 @@ export interface SessionChoice {
  *  `?session=`; `default` when none. Undefined when the id given is unusable. */
 export function chooseSession(c: Context, allowQuery: boolean, pathname?: string): SessionChoice | { invalid: string } {
   const path = pathname ?? splitUrl(c.req.url).pathname
-  const fromHeader = headerOf(c, SESSION_HEADER)
+  const fromHeader = headerText(requestHeaders(c)['x-sandbox-session'])
   // The usual request names no session at all.
   if (fromHeader === undefined && !path.startsWith('/__s/') && !allowQuery) return DEFAULT_SESSION
   const m = PREFIX.exec(path)
@@ -61,10 +61,24 @@ const DEFAULT_SESSION: SessionChoice = Object.freeze({ id: 'default', prefix: ''
 /** A request header, from Node's own parsed headers when the request came over a socket: asking the web
  *  Request validates the name and looks it up again on every call. */
 export function headerOf(c: Context, name: string): string | undefined {
+  return headerText(requestHeaders(c)[name])
+}
+
+export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>
+
+/** The request's headers by lower-case name, for a hot path to read with a literal name:
+ *  `headerText(requestHeaders(c)['accept'])`. Each such read has an inline cache of its own, which
+ *  knows the one or two header layouts its clients send; a read by a name passed in (headerOf) shares
+ *  one cache with every header of every client, and looks the name up the slow way. Node's parsed
+ *  headers when the request came over a socket, else (app.fetch in a test) a copy of the web Request's. */
+export function requestHeaders(c: Context): RequestHeaders {
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
-  if (incoming?.headers === undefined) return c.req.header(name)
-  const value = incoming.headers[name]
-  return Array.isArray(value) ? value.join(', ') : value
+  return incoming?.headers ?? Object.fromEntries(c.req.raw.headers)
+}
+
+/** A header's value as one text: Node gives a repeated header it does not join as a list. */
+export function headerText(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'object' ? value.join(', ') : value
 }
 
 /** `/__s/%ZZ/…` is bad percent-encoding: kept as written, so the id check refuses it (400), rather
@@ -91,7 +105,7 @@ export class BodyIncomplete extends Error {}
 export function readBody(c: Context): Uint8Array | Promise<Uint8Array> {
   const method = c.req.method
   if (method === 'GET' || method === 'HEAD') return EMPTY
-  const declared = Number(headerOf(c, 'content-length'))
+  const declared = Number(requestHeaders(c)['content-length'])
   if (declared > BODY_LIMIT) throw new BodyTooLarge(`the body is ${declared} bytes; the limit is ${BODY_LIMIT} (1 MiB)`)
   // On a socket, read Node's own stream: asking the web Request for its body makes the adapter build
   // a whole fetch Request (abort signal, web stream) for every POST, which cost more than the rest.

@@ -1,5 +1,5 @@
 import type { Context } from 'hono'
-import { headerOf } from '../../core/http.js'
+import { headerOf, headerText, requestHeaders } from '../../core/http.js'
 import type { IncomingMessage } from 'node:http'
 import type { PartnerEnv } from '../../core/partner.js'
 import { describeIssues } from '../../core/validate.js'
@@ -12,8 +12,8 @@ import { descendants, textOf, type XmlElement } from './xml.js'
 type C = Context<PartnerEnv<CordellStore>>
 
 /** The caller's address for the audit trail: the first X-Forwarded-For hop when a proxy sets one. */
-export function clientIp(c: C): string {
-  const forwarded = headerOf(c, 'x-forwarded-for')?.split(',')[0]?.trim()
+export function clientIp(c: C, headers = requestHeaders(c)): string {
+  const forwarded = headerText(headers['x-forwarded-for'])?.split(',')[0]?.trim()
   if (forwarded) return forwarded
   const incoming = (c.env as { incoming?: IncomingMessage } | undefined)?.incoming
   return incoming?.socket?.remoteAddress ?? 'unknown'
@@ -85,10 +85,9 @@ function bearerIn(header: string): string {
 
 /** The caller of a SOAP method, from the token in the `AuthHeader` SOAP header (an `AccessToken`
  *  element) or in `Authorization: Bearer`; a missing, unknown or expired token is a Sender fault. */
-export function authenticate(c: C, header: XmlElement | undefined, accept: string | undefined): { user: CordellUser; token: Token } {
+export function authenticate(c: C, header: XmlElement | undefined, accept: string | undefined, authorization: string | undefined): { user: CordellUser; token: Token } {
   const store = c.get('state')
   const inHeader = header ? descendants(header, 'AccessToken')[0] : undefined
-  const authorization = headerOf(c, 'authorization')
   // Remembered per header: a client sends the same one on every call, and the token it yields is then
   // the same string each time, which the token table finds without hashing it again.
   const bearer = authorization === undefined ? undefined : store.parsed.bearers.get(authorization, bearerIn) || undefined

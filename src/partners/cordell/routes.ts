@@ -1,5 +1,5 @@
 import { Hono, type Context } from 'hono'
-import { headerOf } from '../../core/http.js'
+import { headerText, requestHeaders } from '../../core/http.js'
 import { refuse, type PartnerEnv } from '../../core/partner.js'
 import { authenticate, clientIp, login } from './auth.js'
 import { CordellFault, methodNotAllowed, unsupportedMediaType } from './errors.js'
@@ -66,12 +66,13 @@ export function cordellRoutes() {
 /** One SOAP 1.2 call: at a method's own URL (`fixed`) or at the service address, which dispatches on the
  *  body element. */
 function soap(c: C, fixed: Operation | undefined): Response {
-  const header = headerOf(c, 'content-type')
+  const headers = requestHeaders(c)
+  const header = headerText(headers['content-type'])
   const store = c.get('state')
   const type = header ? store.parsed.contentTypes.get(header, frozenSoapType) : soapType(header)
   if (type.refusal !== undefined) throw unsupportedMediaType(type.refusal)
-  const accept = headerOf(c, 'accept')
-  const ip = clientIp(c)
+  const accept = headerText(headers['accept'])
+  const ip = clientIp(c, headers)
   let user: string | null = null
   let method = fixed?.name ?? '(unknown)'
   let params: Readonly<Record<string, string>> = {}
@@ -79,7 +80,7 @@ function soap(c: C, fixed: Operation | undefined): Response {
     const envelope = readEnvelope(store, c.get('body') ?? EMPTY, accept)
     const op = resolve(envelope, fixed, type.action, accept)
     method = op.name
-    const caller = authenticate(c, envelope.header, accept)
+    const caller = authenticate(c, envelope.header, accept, headerText(headers['authorization']))
     user = caller.user.username
     // The parameters are a function of the envelope, which is itself remembered per body text: the
     // audit rows of a client's repeated call share one frozen object rather than each keeping a copy.
