@@ -12,8 +12,10 @@ export type Bytes = Uint8Array<ArrayBuffer>
 export class AnswerCache {
   readonly #entries = new Map<string, { version: number; body: Bytes }>()
   #bytes = 0
-  /** The most recently used key: asked again (the usual case), it needs no move to the end. */
+  /** The most recently used key and its entry: asked again (the usual case), it is compared rather than
+   *  hashed (a request's key is a new string each time), and needs no move to the end. */
   #newest: string | undefined
+  #newestEntry: { version: number; body: Bytes } | undefined
 
   constructor(
     /** Bytes held at most, by all bodies together. */
@@ -23,16 +25,18 @@ export class AnswerCache {
   ) {}
 
   get(key: string, version = 0): Bytes | undefined {
-    const entry = this.#entries.get(key)
+    const newest = this.#newestEntry !== undefined && key === this.#newest
+    const entry = newest ? this.#newestEntry : this.#entries.get(key)
     if (entry === undefined) return undefined
     if (entry.version !== version) {
       this.#delete(key)
       return undefined
     }
-    if (key !== this.#newest) {
+    if (!newest) {
       this.#entries.delete(key)
       this.#entries.set(key, entry)
       this.#newest = key
+      this.#newestEntry = entry
     }
     return entry.body
   }
@@ -43,8 +47,10 @@ export class AnswerCache {
     const bytes = typeof body === 'string' ? encoder.encode(body) : body
     if (heldBy(bytes) > this.maxBody) return bytes
     this.#delete(key)
-    this.#entries.set(key, { version, body: bytes })
+    const entry = { version, body: bytes }
+    this.#entries.set(key, entry)
     this.#newest = key
+    this.#newestEntry = entry
     this.#bytes += heldBy(bytes)
     for (const k of this.#entries.keys()) {
       if (this.#bytes <= this.maxBytes) break
@@ -67,6 +73,7 @@ export class AnswerCache {
     this.#entries.clear()
     this.#bytes = 0
     this.#newest = undefined
+    this.#newestEntry = undefined
   }
 
   #delete(key: string): void {
@@ -74,7 +81,10 @@ export class AnswerCache {
     if (entry === undefined) return
     this.#entries.delete(key)
     this.#bytes -= heldBy(entry.body)
-    if (key === this.#newest) this.#newest = undefined
+    if (key === this.#newest) {
+      this.#newest = undefined
+      this.#newestEntry = undefined
+    }
   }
 }
 

@@ -51,4 +51,18 @@ describe('AnswerCache', () => {
     cache.clear()
     expect([cache.count, cache.size, cache.get('k', 1)]).toEqual([0, 0, undefined])
   })
+
+  it('finds the newest key by its text, a new string each request, and forgets it when it goes', () => {
+    const cache = new AnswerCache(1024)
+    const body = cache.set('?limit=10', 0, '[]')
+    const asked = (query: string) => ['?', query].join('')
+    expect(cache.get(asked('limit=10'))).toBe(body)
+    expect(cache.get(asked('limit=10'))).toBe(body)
+    // The newest entry made from older data is dropped, not served, and not found again.
+    expect(cache.get(asked('limit=10'), 1)).toBeUndefined()
+    expect(cache.get(asked('limit=10'))).toBeUndefined()
+    cache.set('?limit=10', 2, '[1]')
+    cache.clear()
+    expect(cache.get('?limit=10', 2)).toBeUndefined()
+  })
 })
