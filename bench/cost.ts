@@ -2,14 +2,13 @@
  *  time included) against bare node:http sending the same bytes, from /proc/<pid>/stat, in pairs of
  *  1 s slices, the median pair's ratio reported. Steadier than requests/s on a busy machine, so it is
  *  the figure to watch while optimising. Run: npm run build && npx tsx bench/cost.ts [pairs=8] [filter]. Asserts nothing. */
-import { readFileSync, mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import autocannon from 'autocannon'
 import { median } from './lib/load.js'
 import { pinApart, startChild, type Child } from './lib/processes.js'
-import { smallCalls, type SmallCall } from './lib/small-calls.js'
+import { captureToFile, smallCalls, type SmallCall } from './lib/small-calls.js'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const READY = /control API\s+(http:\/\/127\.0\.0\.1:\d+)\/__sandbox/
@@ -36,13 +35,7 @@ const { child, match } = await startChild(process.execPath, [join(ROOT, 'dist/ma
 const base = match[1]!
 try {
   const cases = (await smallCalls(base)).filter((c) => c.key.includes(FILTER))
-  const captured: Record<string, { status: number; headers: Record<string, string>; body: string }> = {}
-  for (const c of cases) {
-    const res = await fetch(`${base}${c.path}`, { method: c.method ?? 'GET', headers: c.headers, ...(c.body ? { body: c.body } : {}) })
-    captured[c.path] = { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? '' }, body: Buffer.from(await res.arrayBuffer()).toString('base64') }
-  }
-  const file = join(mkdtempSync(join(tmpdir(), 'cost-')), 'responses.json')
-  writeFileSync(file, JSON.stringify(captured))
+  const file = await captureToFile(base, cases)
   const bare = await startChild(process.execPath, [join(ROOT, 'bench/lib/bare-server.mjs'), file], /^(\d+)\n/m)
   // As the bench runs them: autocannon on one CPU, the server on the other.
   const unpin = pinApart([child.proc.pid!, bare.child.proc.pid!])

@@ -17,12 +17,12 @@ export function rssMbOf(pid: number): number {
 
 /** Starts a command and resolves once `ready` matches its output, with what matched. `onOutput`, when
  *  given, sees all of its stdout, before and after ready; otherwise what comes after is dropped. */
-export function startChild(command: string, args: string[], ready: RegExp, env: Record<string, string> = {}, onOutput?: (text: string) => void): Promise<{ child: Child; match: RegExpExecArray; startedAt: number }> {
+export function startChild(command: string, args: string[], ready: RegExp, env: Record<string, string> = {}, onOutput?: (text: string) => void, timeoutMs = 60_000): Promise<{ child: Child; match: RegExpExecArray; startedAt: number }> {
   const startedAt = performance.now()
   const proc = spawn(command, args, { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] })
   let out = ''
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} did not start: ${out}`)), 60_000)
+    const timer = setTimeout(() => reject(new Error(`${command} ${args.join(' ')} did not start: ${out}`)), timeoutMs)
     const onData = (d: Buffer) => {
       out += d
       onOutput?.(String(d))

@@ -1,3 +1,7 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+
 /** The four small calls every bench measures (issue 9's list), ready to send to a running sandbox:
  *  tokens minted, a 100-job BE&OE session made and logged into, a Cordell token, the SOAP body. */
 export interface SmallCall {
@@ -40,4 +44,17 @@ export async function smallCalls(base: string): Promise<SmallCall[]> {
       headers: { authorization: `Bearer ${cordell.AccessToken}`, 'content-type': 'application/soap+xml; charset=utf-8; action="http://www.cordell.com.au/Costing/GetDataSet"' },
     },
   ]
+}
+
+/** Each call's answer from the sandbox at `base`, written to a file as bench/lib/bare-server.mjs reads it
+ *  (path -> status, content type, body in base64), so bare node:http sends the same bytes. */
+export async function captureToFile(base: string, cases: readonly SmallCall[]): Promise<string> {
+  const captured: Record<string, { status: number; headers: Record<string, string>; body: string }> = {}
+  for (const c of cases) {
+    const res = await fetch(`${base}${c.path}`, { method: c.method ?? 'GET', headers: c.headers, ...(c.body ? { body: c.body } : {}) })
+    captured[c.path] = { status: res.status, headers: { 'content-type': res.headers.get('content-type') ?? '' }, body: Buffer.from(await res.arrayBuffer()).toString('base64') }
+  }
+  const file = join(mkdtempSync(join(tmpdir(), 'small-calls-')), 'responses.json')
+  writeFileSync(file, JSON.stringify(captured))
+  return file
 }
