@@ -33,9 +33,19 @@ export class Client {
 
   constructor(readonly port: number) {}
 
-  /** One exchange over a real socket. A request that gets no complete answer in REQUEST_TIMEOUT_MS rejects. */
+  /** One exchange over a real socket. A request that gets no complete answer in REQUEST_TIMEOUT_MS rejects.
+   *  A request written to a kept-alive socket the sandbox was closing as idle (its keepAliveTimeout) is
+   *  reset before the sandbox reads it; it is sent again once, as Node's documentation advises
+   *  (`request.reusedSocket`). */
   send(req: Req): Promise<Res> {
     this.sent++
+    return this.#exchange(req).catch((error: NodeJS.ErrnoException & { reusedSocket?: boolean }) => {
+      if (error.code === 'ECONNRESET' && error.reusedSocket) return this.#exchange(req)
+      throw error
+    })
+  }
+
+  #exchange(req: Req): Promise<Res> {
     return new Promise((resolve, reject) => {
       const headers: Record<string, string | number> = { ...req.headers }
       if (req.body !== undefined) headers['content-length'] = req.body.byteLength
@@ -50,7 +60,10 @@ export class Client {
         res.on('aborted', () => reject(new Error(`${req.method} ${req.path.slice(0, 120)}: the response was cut off`)))
       })
       r.setTimeout(REQUEST_TIMEOUT_MS, () => r.destroy(new Error(`${req.method} ${req.path.slice(0, 120)}: no answer in ${REQUEST_TIMEOUT_MS} ms (a hang)`)))
-      r.on('error', reject)
+      r.on('error', (error: Error & { reusedSocket?: boolean }) => {
+        error.reusedSocket = r.reusedSocket
+        reject(error)
+      })
       r.end(req.body)
     })
   }

@@ -6,7 +6,7 @@ import { candidateAt } from './fixtures.js'
 import { shape } from './payload.js'
 import { authSchema, type ApnaAuth, type InvalidKind } from './schema.js'
 import { isDocumentedSuccess } from './store.js'
-import { destroyAgents, makeAgents, postJson, type Agents, type WireResult } from './wire.js'
+import { Agents, postJson, type WireResult } from './wire.js'
 
 /** `partner-sandbox check-apna <url> [--auth …]`: the conformance battery of issue 7, run against a
  *  client's endpoint the way Apna will call it (seed 003): a valid application gets 200 and the
@@ -65,7 +65,7 @@ export async function checkApna(argv: string[], io: CheckIo = {}): Promise<numbe
     return 2
   }
   const options = parsed
-  const agents = makeAgents(Math.max(10, Math.ceil(options.rate * (options.timeoutMs / 1000))))
+  const agents = new Agents(Math.max(10, Math.ceil(options.rate * (options.timeoutMs / 1000))))
   try {
     out(`Apna receiver check: ${options.url} (auth: ${options.auth.type})\n`)
     const rows = await battery(options, real, agents)
@@ -76,7 +76,7 @@ export async function checkApna(argv: string[], io: CheckIo = {}): Promise<numbe
     out(`\n${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`)
     return failed > 0 ? 1 : 0
   } finally {
-    destroyAgents(agents)
+    agents.destroy()
   }
 }
 

@@ -12,7 +12,7 @@ import { candidateAt, type CandidateOptions } from './fixtures.js'
 import { payloadOf, shape } from './payload.js'
 import { deliveryStates, invalidKinds, streamInput, targetSchema, type ApnaConfig, type ApnaTarget, type DeliveryState, type InvalidKind, type PushInput, type StreamInput } from './schema.js'
 import { deliverySummary } from './views.js'
-import { destroyAgents, makeAgents, postJson, type Agents, type WireResult } from './wire.js'
+import { Agents, postJson, type WireResult } from './wire.js'
 
 /** One session's Apna pusher (seed 003): the target, the delivery log, the paced queue, the retry
  *  timers and the streams.
@@ -130,7 +130,7 @@ export class ApnaStore {
     readonly ctx: PartnerContext,
   ) {
     this.target = structuredClone(config.target)
-    this.#agents = makeAgents(config.concurrency)
+    this.#agents = new Agents(config.concurrency)
     this.#candidates = { ongoingEnd: config.ongoingEnd, emailDomain: config.contact.emailDomain, phonePrefix: config.contact.phonePrefix }
   }
 
@@ -348,7 +348,7 @@ export class ApnaStore {
     for (const d of this.#deliveries.values()) if (!(d instanceof PackedDelivery)) d.retryTimer?.cancel()
     this.stopStreams()
     for (const { controller } of this.#inflight.values()) controller.abort()
-    destroyAgents(this.#agents)
+    this.#agents.destroy()
     for (const waiter of [...this.#waiters]) waiter()
   }
 

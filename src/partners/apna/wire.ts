@@ -1,29 +1,37 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http'
-import { Agent as HttpsAgent, request as httpsRequest } from 'node:https'
+import type * as Https from 'node:https'
 import { formatDuration } from '../../core/duration.js'
+import { lazily } from '../../core/lazy.js'
 import { BODY_CAP } from '../../core/journal.js'
 import type { RealTime } from '../../core/real-time.js'
 
 /** One POST on the wire, as Apna makes it: JSON body, a timeout in real time (a slow receiver is slow
  *  in seconds, not in session time), and everything the delivery log and the journal keep. */
 
-export interface Agents {
-  http: HttpAgent
-  https: HttpsAgent
-}
+/** Node's TLS client, loaded at the first delivery to an https receiver: with node:http2 it was the
+ *  largest piece of start-up that most runs never use (about 10 ms). */
+const https = lazily<typeof Https>('node:https')
 
-/** Keep-alive sockets, at most `max` per host: one set per session state, never shared. */
-export function makeAgents(max: number): Agents {
-  return {
-    http: new HttpAgent({ keepAlive: true, maxSockets: max }),
-    https: new HttpsAgent({ keepAlive: true, maxSockets: max }),
+/** Keep-alive sockets, at most `max` per host: one set per session state, never shared. The https
+ *  agent is made with the first https delivery. */
+export class Agents {
+  readonly http: HttpAgent
+  #https: Https.Agent | undefined
+
+  constructor(readonly max: number) {
+    this.http = new HttpAgent({ keepAlive: true, maxSockets: max })
+  }
+
+  get https(): Https.Agent {
+    return (this.#https ??= new (https().Agent)({ keepAlive: true, maxSockets: this.max }))
+  }
+
+  destroy(): void {
+    this.http.destroy()
+    this.#https?.destroy()
   }
 }
 
-export function destroyAgents(agents: Agents): void {
-  agents.http.destroy()
-  agents.https.destroy()
-}
 
 export interface WireRequest {
   url: string
@@ -75,11 +83,11 @@ export function postJson(req: WireRequest): Promise<WireResult> {
     } catch {
       return resolve({ status, headers, body: '', size, error: `not a URL: ${req.url}`, timedOut, durationMs: 0 })
     }
-    const https = url.protocol === 'https:'
-    const outgoing = (https ? httpsRequest : httpRequest)(url, {
+    const secure = url.protocol === 'https:'
+    const outgoing = (secure ? https().request : httpRequest)(url, {
       method: 'POST',
       headers: { ...req.headers, 'content-length': String(Buffer.byteLength(req.body)) },
-      ...(req.agents ? { agent: https ? req.agents.https : req.agents.http } : {}),
+      ...(req.agents ? { agent: secure ? req.agents.https : req.agents.http } : {}),
     })
     const cancelTimer = real.schedule(req.timeoutMs, () => {
       timedOut = true
