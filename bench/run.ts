@@ -109,10 +109,13 @@ async function main(): Promise<void> {
 
   // 5. Start-up to first healthy response, and idle RSS (default scenario).
   {
-    // The median of three starts: one start on a shared machine is at the mercy of whatever else runs.
+    // The median of five starts: one start on a shared machine is at the mercy of whatever else runs, and
+    // with three, two starts in one of this host's slow spells (a start there takes half as long again)
+    // made the figure.
+    const STARTS = 5
     const starts: number[] = []
     let started: { child: Child; base: string } | undefined
-    for (let n = 0; n < 3; n++) {
+    for (let n = 0; n < STARTS; n++) {
       if (started) await started.child.stop()
       const t0 = performance.now()
       started = await sandbox(join(ROOT, 'scenarios/default.yaml'))
@@ -128,7 +131,7 @@ async function main(): Promise<void> {
     const healthyMs = median(starts)
     await new Promise((r) => setTimeout(r, 1_000))
     const idle = child.rssMb()
-    row('start-up to first healthy response (default scenario), median of 3', `${fmt(healthyMs)} ms (${starts.map((x) => fmt(x)).join(', ')})`, '', '', '< 500 ms', healthyMs < 500)
+    row(`start-up to first healthy response (default scenario), median of ${STARTS}`, `${fmt(healthyMs)} ms (${starts.map((x) => fmt(x)).join(', ')})`, '', '', '< 500 ms', healthyMs < 500)
     row('RSS at idle', `${fmt(idle)} MB`, '', '', '< 100 MB', idle < 100)
 
     // 1. Small calls, journal on, against bare node:http sending the same bytes.
