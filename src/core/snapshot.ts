@@ -83,6 +83,8 @@ export const snap = {
   uint32,
   /** Epoch ms. */
   time: z.number().int(),
+  /** An instant as ISO 8601 text (`2026-01-14T11:00:00.000Z`), for data kept as text. */
+  isoTime: iso,
   /** A Map as JSON: its entries in insertion order, which some stores depend on (oldest evicted first). */
   entries: <V extends z.ZodType>(value: V) => z.array(z.tuple([z.string(), value])),
 }

@@ -68,6 +68,21 @@ describe('Cordell snapshot', () => {
     expect(loginB.AccessToken).toBe(loginA.AccessToken)
   })
 
+  it('refuses an audit row whose time is not an ISO time, and changes nothing', async () => {
+    const control = controlOf(sb, 'cor-d')
+    await login(`${sb.url}/__s/cor-d/cordell`, 'qs')
+    const snap = await control.snapshot()
+    for (const [field, value] of [['at', 'yesterday'], ['since', '2026-13-45']] as const) {
+      const bad = structuredClone(snap)
+      ;(bad.partners.cordell!.data as { audit: Record<string, unknown>[] }).audit[0]![field] = value
+      const res = await control.put('/snapshot', bad)
+      expect(res.status, field).toBe(400)
+      expect(JSON.stringify(await res.json())).toContain(`audit.0.${field}`)
+    }
+    expect(await control.snapshot()).toEqual(snap)
+    expect((await fetch(`${sb.url}/__s/cor-d/__sandbox/cordell/audit`)).status).toBe(200)
+  })
+
   it('refuses a row whose key disagrees with its id, and changes nothing', async () => {
     const control = controlOf(sb, 'cor-c')
     await control.post('/cordell/changes', { op: 'add', table: 'datasets', values: { NAME: 'X' } })

@@ -144,7 +144,6 @@ export class CordellStore {
    *  key would otherwise be built and hashed afresh on every call. */
   #lastMark: DownloadMark | undefined
   #audit: AuditTrail
-  /** The last audit time written, so a burst of calls in one millisecond formats it once. */
   /** Bumped on every change to the rows: what the download cache is checked against. */
   #version = 0
   #downloads = new Map<string, CachedDownload>()
@@ -651,13 +650,15 @@ export const cordellSnapshot = z.strictObject({
   audit: z.array(
     z.object({
       id: z.number().int(),
-      at: z.string(),
+      // The trail keeps its times as numbers (audit.ts): text that is not a time is refused here, not
+      // kept to fail when the trail is read.
+      at: snap.isoTime,
       user: z.string().nullable(),
       ip: z.string(),
       method: z.string(),
       parameters: z.record(z.string(), z.string()),
       mode: z.enum(['full', 'complete', 'delta', 'lookup']).nullable(),
-      since: z.string().nullable(),
+      since: snap.isoTime.nullable(),
       records: z.number().int(),
       outcome: z.string(),
     }),
