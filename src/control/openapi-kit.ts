@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 
 /** Small builders shared by the OpenAPI documents (control API and REST partners), so that each
  *  document reads as a list of its operations rather than as nested JSON. */

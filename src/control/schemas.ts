@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { duration } from '../core/duration.js'
 
 /** Input schemas of the control API: they validate requests and write its OpenAPI document. */

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { duration, formatDuration } from './duration.js'
 import { globToRegExp } from './journal.js'
 import type { Random } from './random.js'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Problem } from './scenario.js'
 
 /** A session's whole state as JSON: `GET /__sandbox/snapshot` returns it, `PUT` restores it, and

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { duration } from '../../core/duration.js'
 
 /** Apna's push integration (seed 003): the document's "Authentication: Basic or Token-based (configured

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { TimerHandle } from '../../core/clock.js'
 import { ChunkLog } from '../../core/chunk-log.js'
 import { snap } from '../../core/snapshot.js'

@@ -1,5 +1,5 @@
 import { createPrivateKey } from 'node:crypto'
-import { z } from 'zod'
+import * as z from 'zod'
 import { duration } from '../../core/duration.js'
 
 /** BE&OE's scenario piece and request schemas. The defaults are the seed document's own examples

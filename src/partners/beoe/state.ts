@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { PartnerContext } from '../../core/partner.js'
 import { Random, seedOf } from '../../core/random.js'
 import { snap } from '../../core/snapshot.js'

@@ -1,5 +1,5 @@
 import { Hono } from 'hono'
-import { z } from 'zod'
+import * as z from 'zod'
 import type { ControlEnv } from '../../core/partner.js'
 import { controlError, validate } from '../../control/errors.js'
 import { changesInput, type ChangesInput } from './schema.js'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { duration } from '../../core/duration.js'
 
 /** Cordell's piece of the scenario. Every key has a default, so `cordell: {}` is a working world. */

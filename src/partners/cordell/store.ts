@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { Bytes } from '../../core/answer-cache.js'
 import type { PartnerContext } from '../../core/partner.js'
 import { snap } from '../../core/snapshot.js'

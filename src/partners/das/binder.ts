@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { parseBodyDate } from './dates.js'
 
 /** How the service's Web API binds a JSON body, in zod: Newtonsoft matches member names ignoring case and

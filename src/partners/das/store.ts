@@ -1,5 +1,5 @@
 import type { KeyObject } from 'node:crypto'
-import { z } from 'zod'
+import * as z from 'zod'
 import { snap } from '../../core/snapshot.js'
 import { secretKey, TokenCache } from './auth.js'
 import { AnswerCache } from '../../core/answer-cache.js'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { definePartner } from '../../core/partner.js'
 import { envisionmeControl } from './control.js'
 import { envisionmeRoutes } from './routes.js'

@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import { duration } from '../../core/duration.js'
 
 /** The nine province choices of the seed document's `GET /job` (001), spelled as it spells them. The

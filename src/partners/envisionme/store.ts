@@ -1,4 +1,4 @@
-import { z } from 'zod'
+import * as z from 'zod'
 import type { PartnerContext } from '../../core/partner.js'
 import { snap } from '../../core/snapshot.js'
 import type { Random } from '../../core/random.js'
