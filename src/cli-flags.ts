@@ -1,3 +1,2 @@
-/** The V8 flags the CLI runs with (see main.ts for why). The launcher sets them before it compiles the
- *  CLI: V8 accepts a code cache only under the flags it was made with. */
+/** The V8 flags the CLI runs with, set once it is serving (see main.ts for why and when). */
 export const CLI_V8_FLAGS = '--heap-growing-percent=50'

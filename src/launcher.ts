@@ -5,16 +5,18 @@
  *  from the command to a healthy sandbox. Node 20 has no compile cache for ES modules
  *  (module.enableCompileCache came in 22), so the CLI is bundled as CommonJS and compiled here with
  *  vm.Script's cachedData. A missing, stale or rejected cache (another Node, other flags) costs only the
- *  time it would have saved: the source is compiled as usual. */
+ *  time it would have saved: the source is compiled as usual.
+ *
+ *  No V8 flag is set here: V8 accepts a code cache only under the flags it was made with, and that holds
+ *  for Node's own, built into the binary for its built-in modules (node:http, the undici behind
+ *  Response...). With a flag set before they load, Node compiled them from source: 186 million
+ *  instructions, about 30 ms of every start. The CLI sets its flags once it is serving (main.ts). */
 import { readFileSync, writeFileSync } from 'node:fs'
 import { createRequire } from 'node:module'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { setFlagsFromString } from 'node:v8'
 import { Script } from 'node:vm'
-import { CLI_V8_FLAGS } from './cli-flags.js'
 
-setFlagsFromString(CLI_V8_FLAGS)
 const dir = dirname(fileURLToPath(import.meta.url))
 const filename = join(dir, 'cli.cjs')
 const cacheFile = `${filename}.cache`
@@ -25,6 +27,8 @@ const script = new Script(`(function (exports, require, module, __filename, __di
 // `npm run build` sets this to make the cache: written as the process ends, so it holds every function
 // that start-up and shutdown compiled.
 if (process.env.PARTNER_SANDBOX_WRITE_CODE_CACHE === '1') process.once('exit', () => writeFileSync(cacheFile, script.createCachedData()))
+// Why a start is slow, for a user or a test: whether V8 took the cache.
+if (process.env.PARTNER_SANDBOX_CODE_CACHE_REPORT === '1') process.stderr.write(`code cache: ${cachedData === undefined ? 'none' : script.cachedDataRejected === true ? 'rejected' : 'used'}\n`)
 const module = { exports: {} }
 ;(script.runInThisContext() as (...args: unknown[]) => void)(module.exports, createRequire(filename), module, filename, dir)
 

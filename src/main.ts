@@ -11,13 +11,6 @@ import { dasTokenCommand } from './partners/das/cli.js'
 import { partners } from './partners/index.js'
 import { startSandbox } from './sandbox.js'
 
-// A server under a CI suite's load makes much short-lived garbage in the old generation (journal entries
-// shed, sessions deleted, large listings), and V8 lets the heap grow to several times what is live
-// before collecting it. Past 1.5 times, it collects: RSS stays near what the sandbox holds (the soak's
-// memory target), for a few more major collections. Only this process: the programmatic API leaves its
-// host's heap alone.
-setFlagsFromString(CLI_V8_FLAGS)
-
 const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }
 // The packaged default, so the command works from any folder (and in the Docker image).
 const DEFAULT_SCENARIO = fileURLToPath(new URL('../scenarios/default.yaml', import.meta.url))
@@ -125,6 +118,15 @@ async function main(argv: string[]): Promise<number> {
     else process.stderr.write(`cannot start: ${(error as Error).message}\n`)
     return 1
   }
+
+  // A server under a CI suite's load makes much short-lived garbage in the old generation (journal entries
+  // shed, sessions deleted, large listings), and V8 lets the heap grow to several times what is live
+  // before collecting it. Past 1.5 times, it collects: RSS stays near what the sandbox holds (the soak's
+  // memory target), for a few more major collections. Only this process: the programmatic API leaves its
+  // host's heap alone. Set only now that it serves: V8 takes a code cache only under the flags it was made
+  // with, and Node's caches of its own modules, like the CLI's (launcher.ts), were made without this one;
+  // the build's run that writes the CLI's cache leaves it unset for the same reason.
+  if (process.env.PARTNER_SANDBOX_WRITE_CODE_CACHE !== '1') setFlagsFromString(CLI_V8_FLAGS)
 
   const scenario = running.sandbox.scenario()
   const clock = running.clock

@@ -14,10 +14,10 @@ describe('the built CLI', () => {
     expect(bundle).not.toMatch(/require\("(node:)?http2"\)/)
     expect(bundle).not.toContain('Ung\\xFCltig')
     expect(bundle).toContain('Invalid input')
-    const child = spawn(process.execPath, ['dist/main.js', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = spawn(process.execPath, ['dist/main.js', '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PARTNER_SANDBOX_CODE_CACHE_REPORT: '1' } })
+    let out = ''
     try {
       const base = await new Promise<string>((resolve, reject) => {
-        let out = ''
         child.stdout.on('data', (d: Buffer) => {
           out += d
           const m = /control API\s+(http:\/\/127\.0\.0\.1:\d+)\/__sandbox/.exec(out)
@@ -26,6 +26,8 @@ describe('the built CLI', () => {
         child.stderr.on('data', (d: Buffer) => (out += d))
         child.once('exit', (code) => reject(new Error(`exited ${code}: ${out}`)))
       })
+      // V8 takes the cache only under the flags it was made with: the CLI sets its own once it serves.
+      expect(out).toContain('code cache: used')
       expect((await fetch(`${base}/__sandbox/health`)).status).toBe(200)
       const jobs = await fetch(`${base}/envisionme/job?limit=2&access_token=envisionme-demo-token`)
       expect(jobs.status).toBe(200)

@@ -49,7 +49,8 @@ await build({
 // `partner-sandbox` itself (package.json's bin): the launcher, over tsc's dist/main.js.
 await build({ ...common, entryPoints: [`${root}/src/launcher.ts`], outfile: `${root}/dist/main.js`, format: 'esm', banner: { js: '#!/usr/bin/env node' } })
 
-// The cache is made by starting the sandbox once, as a user would, and stopping it.
+// The cache is made by starting the sandbox once, as a user would, asking it whether it is healthy
+// (so the request path is compiled too, and in the cache), and stopping it.
 const cache = `${root}/dist/cli.cjs.cache`
 rmSync(cache, { force: true })
 const made = await new Promise<boolean>((resolve) => {
@@ -58,10 +59,14 @@ const made = await new Promise<boolean>((resolve) => {
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let out = ''
+  let asked = false
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000)
   child.stdout.on('data', (d: Buffer) => {
     out += d
-    if (/control API/.test(out)) child.kill('SIGTERM')
+    const base = /control API\s+(http:\/\/\S+)\/__sandbox/.exec(out)?.[1]
+    if (base === undefined || asked) return
+    asked = true
+    void fetch(`${base}/__sandbox/health`).then((r) => r.arrayBuffer(), () => undefined).finally(() => child.kill('SIGTERM'))
   })
   child.stderr.on('data', (d: Buffer) => (out += d))
   child.on('exit', () => {
