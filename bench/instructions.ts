@@ -69,7 +69,8 @@ async function load(url: string, c: SmallCall, amount: number): Promise<number> 
   return r.requests.total
 }
 
-const sandbox = await underCallgrind([join(ROOT, 'dist/main.js'), '--port', '0', '--scenario', join(ROOT, 'scenarios/default.yaml')], /control API\s+(http:\/\/127\.0\.0\.1:\d+)\/__sandbox/)
+// BENCH_MAIN names another build's dist/main.js, to compare two builds call for call.
+const sandbox = await underCallgrind([process.env.BENCH_MAIN ?? join(ROOT, 'dist/main.js'), '--port', '0', '--scenario', join(ROOT, 'scenarios/default.yaml')], /control API\s+(http:\/\/127\.0\.0\.1:\d+)\/__sandbox/)
 let bare: Awaited<ReturnType<typeof underCallgrind>> | undefined
 try {
   const base = sandbox.match[1]!

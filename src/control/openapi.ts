@@ -82,11 +82,11 @@ const partnerControlPaths: Record<string, () => Record<string, Json>> = {
     '/das/streams': { get: op('DAS: how many events each stream holds') },
   }),
   cordell: () => ({
-    '/cordell/audit': { get: op('Cordell: the audit trail (user, time, IP, request, records downloaded)', { parameters: [sessionParam, ...paramsOf(auditQuery.omit({ session: true }), 'query')] }) },
+    '/cordell/audit': { get: op('Cordell: the audit trail (user, time, IP, request, records downloaded)', { parameters: [sessionParam, ...paramsOf(auditQuery.unwrap().omit({ session: true }), 'query')] }) },
     '/cordell/changes': { post: op('Cordell: change the costing data (what the timeline\'s cordell.change does)', { requestBody: json(schemaOf(changesInput)), responses: { 200: ok('Applied'), 400: problems, 409: problems } }) },
     '/cordell/downloads': {
       get: op('Cordell: each user\'s last download per method and dataset (the delta marks)'),
-      delete: op('Cordell: forget last-download marks, so the next call is a full one', { parameters: [sessionParam, ...paramsOf(userQuery.omit({ session: true }), 'query')] }),
+      delete: op('Cordell: forget last-download marks, so the next call is a full one', { parameters: [sessionParam, ...paramsOf(userQuery.unwrap().omit({ session: true }), 'query')] }),
     },
   }),
   apna: () => ({
@@ -138,7 +138,7 @@ export function controlOpenApi(partners: readonly AnyPartner[]): Json {
       '/scenario': {
         get: op('The session\'s scenario, parsed with every default filled in (Accept: application/yaml for YAML)'),
         put: op('Replace the session\'s scenario (YAML or JSON body) and reset it; a bad one changes nothing', {
-          parameters: [sessionParam, ...paramsOf(scenarioQuery.omit({ session: true }), 'query')],
+          parameters: [sessionParam, ...paramsOf(scenarioQuery.unwrap().omit({ session: true }), 'query')],
           requestBody: { content: { 'application/yaml': { schema: { type: 'string' } }, 'application/json': { schema: { type: 'object' } } } },
           responses: { 200: ok('Loaded'), 400: problems },
         }),
@@ -163,7 +163,7 @@ export function controlOpenApi(partners: readonly AnyPartner[]): Json {
       },
       '/requests': {
         get: op('The request journal, newest last, secrets masked; refused requests carry the reason', {
-          parameters: [sessionParam, ...paramsOf(requestsQuery.omit({ session: true }), 'query')],
+          parameters: [sessionParam, ...paramsOf(requestsQuery.unwrap().omit({ session: true }), 'query')],
         }),
         delete: op('Empty the journal'),
       },

@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { duration } from '../core/duration.js'
+import { later } from '../core/later.js'
 
 /** Input schemas of the control API: they validate requests and write its OpenAPI document. */
 export const clockInput = z
@@ -12,31 +13,37 @@ export const clockInput = z
     message: 'give advance, set or frozen',
   })
 
-export const requestsQuery = z.strictObject({
-  partner: z.string().optional(),
-  method: z.string().optional(),
-  path: z.string().optional().meta({ description: 'A glob under the partner prefix' }),
-  status: z.string().regex(/^([1-5]xx|\d{3})$/, 'a status like 404 or a class like 4xx').optional(),
-  refused: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
-  limit: z.coerce.number().int().positive().max(10_000).optional(),
-  session: z.string().optional(),
-})
+export const requestsQuery = later(() =>
+  z.strictObject({
+    partner: z.string().optional(),
+    method: z.string().optional(),
+    path: z.string().optional().meta({ description: 'A glob under the partner prefix' }),
+    status: z.string().regex(/^([1-5]xx|\d{3})$/, 'a status like 404 or a class like 4xx').optional(),
+    refused: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),
+    limit: z.coerce.number().int().positive().max(10_000).optional(),
+    session: z.string().optional(),
+  }),
+)
 
-export const sessionQuery = z.strictObject({ session: z.string().optional() })
+export const sessionQuery = later(() => z.strictObject({ session: z.string().optional() }))
 
 /** GET /events: EventSource cannot send headers, so the session and the admin token may come in the query. */
-export const eventsQuery = z.strictObject({ session: z.string().optional(), token: z.string().optional() })
+export const eventsQuery = later(() => z.strictObject({ session: z.string().optional(), token: z.string().optional() }))
 
-export const scenarioQuery = z.strictObject({
-  session: z.string().optional(),
-  apply: z.enum(['session', 'all']).default('session').meta({
-    description: 'session: replace this session\'s scenario; all: also the scenario new sessions start from, resetting every live session',
+export const scenarioQuery = later(() =>
+  z.strictObject({
+    session: z.string().optional(),
+    apply: z.enum(['session', 'all']).default('session').meta({
+      description: 'session: replace this session\'s scenario; all: also the scenario new sessions start from, resetting every live session',
+    }),
   }),
-})
+)
 
-export const clockView = z.object({
-  now: z.string(),
-  epochMs: z.number(),
-  frozen: z.boolean(),
-  pending: z.array(z.object({ due: z.string(), label: z.string() })),
-})
+export const clockView = later(() =>
+  z.object({
+    now: z.string(),
+    epochMs: z.number(),
+    frozen: z.boolean(),
+    pending: z.array(z.object({ due: z.string(), label: z.string() })),
+  }),
+)

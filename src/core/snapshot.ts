@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import type { Problem } from './scenario.js'
+import { later } from './later.js'
 
 /** A session's whole state as JSON: `GET /__sandbox/snapshot` returns it, `PUT` restores it, and
  *  `--state-dir` keeps one file of it per session.
@@ -18,38 +19,40 @@ export const SNAPSHOT_VERSION = 1
 const iso = z.iso.datetime({ offset: true })
 const uint32 = z.number().int().min(0).max(0xffff_ffff)
 
-export const snapshotSchema = z.strictObject({
-  format: z.literal(SNAPSHOT_FORMAT),
-  version: z.literal(SNAPSHOT_VERSION),
-  /** The session it was taken from; a snapshot may be restored into any session. */
-  session: z.string(),
-  /** The scenario as written, seed included: validated again on restore. */
-  scenario: z.record(z.string(), z.unknown()),
-  clock: z.strictObject({
-    now: iso,
-    frozen: z.boolean(),
-    /** Machine time when `now` was read, for a running clock only: a restore keeps the session's
-     *  offset from real time, so time goes on running across a restart as it would have. */
-    realAt: iso.optional(),
-  }),
-  /** The state of the session's fault-draw stream. */
-  random: uint32,
-  faults: z.strictObject({
-    seq: z.number().int().nonnegative(),
-    rules: z.array(z.strictObject({ rule: z.unknown(), hits: z.number().int().nonnegative() })),
-  }),
-  timeline: z.array(
-    z.strictObject({
-      index: z.number().int().nonnegative(),
-      do: z.string(),
-      at: z.string(),
-      due: iso,
-      status: z.enum(['pending', 'done', 'failed']),
-      error: z.string().optional(),
+export const snapshotSchema = later(() =>
+  z.strictObject({
+    format: z.literal(SNAPSHOT_FORMAT),
+    version: z.literal(SNAPSHOT_VERSION),
+    /** The session it was taken from; a snapshot may be restored into any session. */
+    session: z.string(),
+    /** The scenario as written, seed included: validated again on restore. */
+    scenario: z.record(z.string(), z.unknown()),
+    clock: z.strictObject({
+      now: iso,
+      frozen: z.boolean(),
+      /** Machine time when `now` was read, for a running clock only: a restore keeps the session's
+       *  offset from real time, so time goes on running across a restart as it would have. */
+      realAt: iso.optional(),
     }),
-  ),
-  partners: z.record(z.string(), z.strictObject({ random: uint32, data: z.unknown() })),
-})
+    /** The state of the session's fault-draw stream. */
+    random: uint32,
+    faults: z.strictObject({
+      seq: z.number().int().nonnegative(),
+      rules: z.array(z.strictObject({ rule: z.unknown(), hits: z.number().int().nonnegative() })),
+    }),
+    timeline: z.array(
+      z.strictObject({
+        index: z.number().int().nonnegative(),
+        do: z.string(),
+        at: z.string(),
+        due: iso,
+        status: z.enum(['pending', 'done', 'failed']),
+        error: z.string().optional(),
+      }),
+    ),
+    partners: z.record(z.string(), z.strictObject({ random: uint32, data: z.unknown() })),
+  }),
+)
 
 export type SessionSnapshot = z.output<typeof snapshotSchema>
 

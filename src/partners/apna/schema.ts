@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { duration } from '../../core/duration.js'
+import { later } from '../../core/later.js'
 
 /** Apna's push integration (seed 003): the document's "Authentication: Basic or Token-based (configured
  *  as per enterprise requirements)". `header` covers API keys under any header name; `none` is for
@@ -47,16 +48,18 @@ const pushFields = z.strictObject({
 })
 const oneSource = [(p: { count?: number; candidates?: unknown[] }) => !(p.count !== undefined && p.candidates !== undefined), { message: 'give count or candidates, not both' }] as const
 
-export const pushInput = pushFields.refine(...oneSource)
+export const pushInput = later(() => pushFields.refine(...oneSource))
 export type PushInput = z.output<typeof pushInput>
 
-export const streamInput = pushFields
-  .omit({ count: true, candidates: true })
-  .extend({
-    rate: z.number().positive().max(100).default(1).meta({ description: 'Applications per second of session time' }),
-    for: duration.prefault('1m').meta({ description: 'How long the stream runs on the session clock' }),
-  })
-  .refine((s) => (s.for / 1000) * s.rate <= 100_000, { message: 'a stream makes at most 100000 applications: lower rate or for' })
+export const streamInput = later(() =>
+  pushFields
+    .omit({ count: true, candidates: true })
+    .extend({
+      rate: z.number().positive().max(100).default(1).meta({ description: 'Applications per second of session time' }),
+      for: duration.prefault('1m').meta({ description: 'How long the stream runs on the session clock' }),
+    })
+    .refine((s) => (s.for / 1000) * s.rate <= 100_000, { message: 'a stream makes at most 100000 applications: lower rate or for' }),
+)
 export type StreamInput = z.output<typeof streamInput>
 
 /** The scenario piece: `partners.apna`. Defaults are the document's numbers. */
@@ -92,59 +95,63 @@ export type ApnaConfig = z.output<typeof apnaConfig>
 export const deliveryStates = ['queued', 'sending', 'retrying', 'delivered', 'failed'] as const
 export type DeliveryState = (typeof deliveryStates)[number]
 
-export const deliveriesQuery = z.strictObject({
-  state: z.enum(deliveryStates).optional(),
-  limit: z.coerce.number().int().positive().max(100_000).optional().meta({ description: 'The newest n' }),
-  wait: duration.optional().meta({ description: 'Real time to wait (at most 60s) until every delivery is finished, or on a frozen clock until nothing is on the wire' }),
-  payload: z.enum(['true', 'false']).transform((v) => v === 'true').optional().meta({ description: 'Include each payload' }),
-  session: z.string().optional(),
-})
+export const deliveriesQuery = later(() =>
+  z.strictObject({
+    state: z.enum(deliveryStates).optional(),
+    limit: z.coerce.number().int().positive().max(100_000).optional().meta({ description: 'The newest n' }),
+    wait: duration.optional().meta({ description: 'Real time to wait (at most 60s) until every delivery is finished, or on a frozen clock until nothing is on the wire' }),
+    payload: z.enum(['true', 'false']).transform((v) => v === 'true').optional().meta({ description: 'Include each payload' }),
+    session: z.string().optional(),
+  }),
+)
 
 export const targetInput = targetSchema.safeExtend({ url: targetUrl })
 
-export const deliveryId = z.strictObject({ id: z.string().regex(/^d-\d{1,9}$/, 'a delivery id such as d-000001') })
+export const deliveryId = later(() => z.strictObject({ id: z.string().regex(/^d-\d{1,9}$/, 'a delivery id such as d-000001') }))
 
 /** The document's payload, field by field, as a receiver would validate it: what the sandbox generates
  *  and what `check-apna` sends. Exported for client test suites. */
 const isoUtc = z.iso.datetime()
-export const applicationSchema = z.object({
-  full_name: z.string().min(1),
-  gender: z.enum(['m', 'f']),
-  date_of_birth: isoUtc,
-  current_salary: z.number().int().nonnegative(),
-  current_salary_v2: z.number().int().nonnegative(),
-  notice_period: z.number().int().nonnegative(),
-  english_language_marker: z.string(),
-  user_location: z.object({
-    display_name: z.string(),
-    city: z.string(),
-    derived_location: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }),
+export const applicationSchema = later(() =>
+  z.object({
+    full_name: z.string().min(1),
+    gender: z.enum(['m', 'f']),
+    date_of_birth: isoUtc,
+    current_salary: z.number().int().nonnegative(),
+    current_salary_v2: z.number().int().nonnegative(),
+    notice_period: z.number().int().nonnegative(),
+    english_language_marker: z.string(),
+    user_location: z.object({
+      display_name: z.string(),
+      city: z.string(),
+      derived_location: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }),
+    }),
+    educations: z.array(
+      z.object({
+        education_level: z.string(),
+        degree: z.string(),
+        education_institute: z.string(),
+        specialization: z.string(),
+        start: isoUtc,
+        end: isoUtc.nullable().optional(),
+        ongoing: z.boolean(),
+      }),
+    ),
+    experiences: z.array(
+      z.object({
+        organization: z.string(),
+        job_title: z.string(),
+        employment_type: z.string(),
+        industry: z.string(),
+        department: z.string(),
+        start: isoUtc,
+        end: isoUtc.nullable().optional(),
+        ongoing: z.boolean(),
+      }),
+    ),
+    known_languages: z.array(z.string()),
+    skills: z.array(z.string()),
+    contact_info: z.object({ email: z.email(), phone_number: z.string().regex(/^[6-9]\d{9}$/) }),
   }),
-  educations: z.array(
-    z.object({
-      education_level: z.string(),
-      degree: z.string(),
-      education_institute: z.string(),
-      specialization: z.string(),
-      start: isoUtc,
-      end: isoUtc.nullable().optional(),
-      ongoing: z.boolean(),
-    }),
-  ),
-  experiences: z.array(
-    z.object({
-      organization: z.string(),
-      job_title: z.string(),
-      employment_type: z.string(),
-      industry: z.string(),
-      department: z.string(),
-      start: isoUtc,
-      end: isoUtc.nullable().optional(),
-      ongoing: z.boolean(),
-    }),
-  ),
-  known_languages: z.array(z.string()),
-  skills: z.array(z.string()),
-  contact_info: z.object({ email: z.email(), phone_number: z.string().regex(/^[6-9]\d{9}$/) }),
-})
+)
 export type Application = z.output<typeof applicationSchema>

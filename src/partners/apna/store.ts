@@ -13,6 +13,7 @@ import { payloadOf, shape } from './payload.js'
 import { deliveryStates, invalidKinds, streamInput, targetSchema, type ApnaConfig, type ApnaTarget, type DeliveryState, type InvalidKind, type PushInput, type StreamInput } from './schema.js'
 import { deliverySummary } from './views.js'
 import { Agents, postJson, type WireResult } from './wire.js'
+import { later } from '../../core/later.js'
 
 /** One session's Apna pusher (seed 003): the target, the delivery log, the paced queue, the retry
  *  timers and the streams.
@@ -672,60 +673,62 @@ const isoTime = z.iso.datetime({ offset: true })
 const count = z.number().int().nonnegative()
 
 /** An Apna state's snapshot: see ApnaStore.snapshot. */
-export const apnaSnapshot = z.strictObject({
-  target: targetSchema,
-  stats: z.object({ pushed: count, delivered: count, failed: count, refused: count, attempts: count }),
-  seq: count,
-  streamSeq: count,
-  nextIndex: count,
-  /** Session time of the next paced send; null: none due. */
-  nextSlot: snap.time.nullable(),
-  deliveries: z.array(
-    z.object({
-      id: z.string(),
-      index: count,
-      source: z.enum(['api', 'timeline', 'stream']),
-      state: z.enum(deliveryStates),
-      invalid: z.enum(invalidKinds).nullable(),
-      createdAt: isoTime,
-      updatedAt: isoTime,
-      nextAttemptAt: isoTime.nullable(),
-      redeliveries: count,
-      attemptCount: count,
-      attempts: z.array(
-        z.object({
-          number: count,
-          round: count,
-          retry: z.boolean(),
-          at: isoTime,
-          realAt: isoTime,
-          url: z.string(),
-          status: z.number().int().nullable(),
-          durationMs: z.number(),
-          error: z.string().nullable(),
-          response: z.string(),
-          documented: z.boolean(),
-          outcome: z.enum(['delivered', 'failed']),
-          journalId: z.number().int(),
-        }),
-      ),
-      payload: z.unknown(),
-      body: z.string(),
-      roundAttempts: count,
-    }),
-  ),
-  ready: z.array(z.string()),
-  streams: z.array(
-    z.object({
-      id: z.string(),
-      rate: z.number().positive(),
-      startedAt: isoTime,
-      until: isoTime,
-      made: count,
-      refused: count,
-      state: z.enum(['running', 'done', 'stopped']),
-      input: streamInput,
-    }),
-  ),
-})
+export const apnaSnapshot = later(() =>
+  z.strictObject({
+    target: targetSchema,
+    stats: z.object({ pushed: count, delivered: count, failed: count, refused: count, attempts: count }),
+    seq: count,
+    streamSeq: count,
+    nextIndex: count,
+    /** Session time of the next paced send; null: none due. */
+    nextSlot: snap.time.nullable(),
+    deliveries: z.array(
+      z.object({
+        id: z.string(),
+        index: count,
+        source: z.enum(['api', 'timeline', 'stream']),
+        state: z.enum(deliveryStates),
+        invalid: z.enum(invalidKinds).nullable(),
+        createdAt: isoTime,
+        updatedAt: isoTime,
+        nextAttemptAt: isoTime.nullable(),
+        redeliveries: count,
+        attemptCount: count,
+        attempts: z.array(
+          z.object({
+            number: count,
+            round: count,
+            retry: z.boolean(),
+            at: isoTime,
+            realAt: isoTime,
+            url: z.string(),
+            status: z.number().int().nullable(),
+            durationMs: z.number(),
+            error: z.string().nullable(),
+            response: z.string(),
+            documented: z.boolean(),
+            outcome: z.enum(['delivered', 'failed']),
+            journalId: z.number().int(),
+          }),
+        ),
+        payload: z.unknown(),
+        body: z.string(),
+        roundAttempts: count,
+      }),
+    ),
+    ready: z.array(z.string()),
+    streams: z.array(
+      z.object({
+        id: z.string(),
+        rate: z.number().positive(),
+        startedAt: isoTime,
+        until: isoTime,
+        made: count,
+        refused: count,
+        state: z.enum(['running', 'done', 'stopped']),
+        input: streamInput,
+      }),
+    ),
+  }),
+)
 export type ApnaSnapshot = z.output<typeof apnaSnapshot>

@@ -1,6 +1,7 @@
 import { createPrivateKey } from 'node:crypto'
 import * as z from 'zod'
 import { duration } from '../../core/duration.js'
+import { later } from '../../core/later.js'
 
 /** BE&OE's scenario piece and request schemas. The defaults are the seed document's own examples
  *  (000_33a71c25f32dbd6f: user@beoe.com / 123456, one-hour tokens, 25,000 records a page, 303 jobs). */
@@ -129,19 +130,23 @@ export type UserConfig = z.output<typeof userConfig>
 
 /** Login fields as Laravel's `$request->email` reads them: any of query, form or JSON body. A number is
  *  taken as its digits, as PHP compares it. Anything else is a failed login, not a 422. */
-export const loginFields = z.looseObject({
-  email: credential.optional(),
-  password: credential.optional(),
-})
+export const loginFields = later(() =>
+  z.looseObject({
+    email: credential.optional(),
+    password: credential.optional(),
+  }),
+)
 
 /** `?page=`: Laravel's Paginator::resolveCurrentPage takes the value when filter_var(FILTER_VALIDATE_INT)
  *  accepts it and it is >= 1, else page 1; a repeated parameter is PHP's last one. */
-export const pageQuery = z.looseObject({
-  page: z
-    .union([z.string(), z.array(z.string())])
-    .optional()
-    .transform((raw) => phpPage(Array.isArray(raw) ? raw[raw.length - 1] : raw)),
-})
+export const pageQuery = later(() =>
+  z.looseObject({
+    page: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((raw) => phpPage(Array.isArray(raw) ? raw[raw.length - 1] : raw)),
+  }),
+)
 
 const PHP_INT_MAX = 9_223_372_036_854_775_807n
 

@@ -8,6 +8,7 @@ import { Schedule } from './schedule.js'
 import type { BeoeConfig, UserConfig } from './schema.js'
 import { Shared, sharedFor } from './shared.js'
 import { JobStore } from './store.js'
+import { later } from '../../core/later.js'
 
 /** One session's BE&OE: its accounts, the tokens it issued, its job list, its schedule. Built from the
  *  scenario on first use; a reset builds a new one. What it derives from the scenario alone (key pair,
@@ -94,19 +95,21 @@ function sharedWithKey(config: BeoeConfig, ctx: PartnerContext, key: string): Sh
 const id = z.number().int().nonnegative()
 
 /** A BE&OE state's snapshot: see BeoeState.snapshot. */
-export const beoeSnapshot = z.strictObject({
-  tokens: z.strictObject({
-    random: snap.uint32,
-    issued: z.number().int().nonnegative(),
-    tokens: z.array(z.tuple([z.string(), z.object({ token: z.string(), userId: z.number().int(), email: z.string(), expiresAt: snap.time })])),
+export const beoeSnapshot = later(() =>
+  z.strictObject({
+    tokens: z.strictObject({
+      random: snap.uint32,
+      issued: z.number().int().nonnegative(),
+      tokens: z.array(z.tuple([z.string(), z.object({ token: z.string(), userId: z.number().int(), email: z.string(), expiresAt: snap.time })])),
+    }),
+    jobs: z.strictObject({
+      nextId: id,
+      version: z.number().int().nonnegative(),
+      ranges: z.array(z.tuple([id, id])),
+      records: z.array(z.tuple([id, z.string()])),
+      removed: z.array(id),
+    }),
+    key: z.string().optional(),
   }),
-  jobs: z.strictObject({
-    nextId: id,
-    version: z.number().int().nonnegative(),
-    ranges: z.array(z.tuple([id, id])),
-    records: z.array(z.tuple([id, z.string()])),
-    removed: z.array(id),
-  }),
-  key: z.string().optional(),
-})
+)
 export type BeoeSnapshot = z.output<typeof beoeSnapshot>

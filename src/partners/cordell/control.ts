@@ -4,6 +4,7 @@ import type { ControlEnv } from '../../core/partner.js'
 import { controlError, validate } from '../../control/errors.js'
 import { changesInput, type ChangesInput } from './schema.js'
 import { ChangeError, iso, type Applied, type CordellStore } from './store.js'
+import { later } from '../../core/later.js'
 
 /** Applies changes in order. A change that cannot apply throws, naming it; the ones before it stay
  *  applied (each single change is all-or-nothing). */
@@ -22,13 +23,15 @@ export function applyChanges(store: CordellStore, input: ChangesInput): Applied[
   return applied
 }
 
-export const auditQuery = z.strictObject({
-  user: z.string().optional(),
-  method: z.string().optional(),
-  limit: z.coerce.number().int().positive().optional(),
-  session: z.string().optional(),
-})
-export const userQuery = z.strictObject({ user: z.string().optional(), session: z.string().optional() })
+export const auditQuery = later(() =>
+  z.strictObject({
+    user: z.string().optional(),
+    method: z.string().optional(),
+    limit: z.coerce.number().int().positive().optional(),
+    session: z.string().optional(),
+  }),
+)
+export const userQuery = later(() => z.strictObject({ user: z.string().optional(), session: z.string().optional() }))
 
 /** `/__sandbox/cordell/…`: the audit trail, data changes, and the delta marks behind them. */
 export function cordellControl() {

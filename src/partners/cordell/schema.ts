@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { duration } from '../../core/duration.js'
+import { later } from '../../core/later.js'
 
 /** Cordell's piece of the scenario. Every key has a default, so `cordell: {}` is a working world. */
 
@@ -117,14 +118,16 @@ export const changeInput = z
 export type ChangeInput = z.output<typeof changeInput>
 
 /** One change, or `{ changes: [...] }`. */
-export const changesInput = z.union([changeInput, z.strictObject({ changes: z.array(changeInput).min(1).max(1_000) })])
+export const changesInput = later(() => z.union([changeInput, z.strictObject({ changes: z.array(changeInput).min(1).max(1_000) })]))
 export type ChangesInput = z.output<typeof changesInput>
 
 /** The login body, JSON or form; the names are matched case-insensitively (UserName, username). */
-export const loginInput = z.object({
-  username: z.string({ error: 'UserName is required' }).min(1, 'UserName is empty'),
-  password: z.string({ error: 'Password is required' }),
-})
+export const loginInput = later(() =>
+  z.object({
+    username: z.string({ error: 'UserName is required' }).min(1, 'UserName is empty'),
+    password: z.string({ error: 'Password is required' }),
+  }),
+)
 
 // The SOAP parameters as text from the XML; an INTEGER must be an xs:int, the way .NET's
 // XmlSerializer reads it (surrounding white space allowed).
@@ -134,21 +137,25 @@ const xsInt = z
   .refine((s) => /^[+-]?\d{1,10}$/.test(s) && Math.abs(Number(s)) <= 2_147_483_647, { message: 'is not a valid Int32 (xs:int)' })
   .transform(Number)
 
-export const completeSetParams = z.object({ COMPLETESET: xsInt.optional() })
+export const completeSetParams = later(() => z.object({ COMPLETESET: xsInt.optional() }))
 
-export const entriesParams = z.object({
-  // The document types DATASET as STRING, but its value is a dataset id.
-  DATASET: z
-    .string({ error: 'DATASET is required: the id of the dataset to download' })
-    .transform((s) => s.trim())
-    .refine((s) => /^\d{1,10}$/.test(s), { message: 'must be a dataset id (digits)' })
-    .transform(Number),
-  COMPLETESET: xsInt.optional(),
-})
+export const entriesParams = later(() =>
+  z.object({
+    // The document types DATASET as STRING, but its value is a dataset id.
+    DATASET: z
+      .string({ error: 'DATASET is required: the id of the dataset to download' })
+      .transform((s) => s.trim())
+      .refine((s) => /^\d{1,10}$/.test(s), { message: 'must be a dataset id (digits)' })
+      .transform(Number),
+    COMPLETESET: xsInt.optional(),
+  }),
+)
 
-export const costingParams = z.object({
-  ITEMCODE: z.string({ error: 'ITEMCODE is required' }).transform((s) => s.trim()).refine((s) => s !== '', { message: 'ITEMCODE is empty' }),
-  DATASETID: z.string({ error: 'DATASETID is required' }).pipe(xsInt),
-  // All parameters are optional unless marked [mandatory] (seed 004, Conventions): no REGIONID, every region.
-  REGIONID: xsInt.optional(),
-})
+export const costingParams = later(() =>
+  z.object({
+    ITEMCODE: z.string({ error: 'ITEMCODE is required' }).transform((s) => s.trim()).refine((s) => s !== '', { message: 'ITEMCODE is empty' }),
+    DATASETID: z.string({ error: 'DATASETID is required' }).pipe(xsInt),
+    // All parameters are optional unless marked [mandatory] (seed 004, Conventions): no REGIONID, every region.
+    REGIONID: xsInt.optional(),
+  }),
+)

@@ -9,6 +9,7 @@ import {
 import type { ChangeInput, CordellConfig, CordellUser, Table } from './schema.js'
 import { AuditTrail, type AuditInput } from './audit.js'
 import { ParsedText } from './parsed.js'
+import { later } from '../../core/later.js'
 
 /** One session's Cordell costing database: the six tables with soft deletes, the access tokens, the
  *  last-download marks that make deltas, and the audit trail.
@@ -626,44 +627,46 @@ const table = z.enum(['datasets', 'categories', 'entries', 'items', 'ingredients
 const value = z.union([z.string(), z.number()])
 
 /** A Cordell state's snapshot: see CordellStore.snapshot. */
-export const cordellSnapshot = z.strictObject({
-  seq: z.number().int().nonnegative(),
-  auditSeq: z.number().int().nonnegative(),
-  changes: snap.uint32,
-  nextId: z.partialRecord(table, z.number().int().positive()),
-  rows: z.array(
-    z.object({
-      table,
-      id: z.number().int(),
-      dataset: z.number().int().optional(),
-      values: z.record(z.string(), value),
-      created: snap.time,
-      modified: snap.time.optional(),
-      deleted: snap.time.optional(),
-      seq: z.number().int().positive(),
-      tipCreated: snap.time.optional(),
-      tipModified: snap.time.optional(),
-    }),
-  ),
-  tokens: z.array(z.object({ token: z.string(), user: z.string(), issued: snap.time, expires: snap.time, ip: z.string() })),
-  marks: z.array(z.object({ user: z.string(), method: z.string(), dataset: z.number().int().optional(), at: snap.time, seq: z.number().int().nonnegative() })),
-  audit: z.array(
-    z.object({
-      id: z.number().int(),
-      // The trail keeps its times as numbers (audit.ts): text that is not a time is refused here, not
-      // kept to fail when the trail is read.
-      at: snap.isoTime,
-      user: z.string().nullable(),
-      ip: z.string(),
-      method: z.string(),
-      parameters: z.record(z.string(), z.string()),
-      mode: z.enum(['full', 'complete', 'delta', 'lookup']).nullable(),
-      since: snap.isoTime.nullable(),
-      records: z.number().int(),
-      outcome: z.string(),
-    }),
-  ),
-})
+export const cordellSnapshot = later(() =>
+  z.strictObject({
+    seq: z.number().int().nonnegative(),
+    auditSeq: z.number().int().nonnegative(),
+    changes: snap.uint32,
+    nextId: z.partialRecord(table, z.number().int().positive()),
+    rows: z.array(
+      z.object({
+        table,
+        id: z.number().int(),
+        dataset: z.number().int().optional(),
+        values: z.record(z.string(), value),
+        created: snap.time,
+        modified: snap.time.optional(),
+        deleted: snap.time.optional(),
+        seq: z.number().int().positive(),
+        tipCreated: snap.time.optional(),
+        tipModified: snap.time.optional(),
+      }),
+    ),
+    tokens: z.array(z.object({ token: z.string(), user: z.string(), issued: snap.time, expires: snap.time, ip: z.string() })),
+    marks: z.array(z.object({ user: z.string(), method: z.string(), dataset: z.number().int().optional(), at: snap.time, seq: z.number().int().nonnegative() })),
+    audit: z.array(
+      z.object({
+        id: z.number().int(),
+        // The trail keeps its times as numbers (audit.ts): text that is not a time is refused here, not
+        // kept to fail when the trail is read.
+        at: snap.isoTime,
+        user: z.string().nullable(),
+        ip: z.string(),
+        method: z.string(),
+        parameters: z.record(z.string(), z.string()),
+        mode: z.enum(['full', 'complete', 'delta', 'lookup']).nullable(),
+        since: snap.isoTime.nullable(),
+        records: z.number().int(),
+        outcome: z.string(),
+      }),
+    ),
+  }),
+)
 export type CordellSnapshot = z.output<typeof cordellSnapshot>
 
 /** One seed row, as #generate inserts it. */

@@ -14,6 +14,7 @@ import {
   type EnumRaw,
 } from './binder.js'
 import { formatUsDate, parseServiceDate } from './dates.js'
+import { later } from '../../core/later.js'
 
 // The enums of SFA.DAS.Events.Api.Types, by number.
 export const PAYMENT_STATUS = ['PendingApproval', 'Active', 'Paused', 'Withdrawn', 'Completed', 'Deleted'] as const
@@ -288,20 +289,22 @@ export interface StreamQuery {
 
 /** GET api/events/{apprenticeships|engagements|accounts}: the orchestrator defaults the dates, parses
  *  both (even when fromEventId is given) and then runs Get…EventsRequestValidator. */
-export const streamQuery = z.unknown().transform((input, ctx): StreamQuery => {
-  const q = queryValues(['fromDate', 'toDate', 'pageSize', 'pageNumber', 'fromEventId'])(input)
-  const pageSize = intParam(ctx, q, 'pageSize', 1000, 32)
-  const pageNumber = intParam(ctx, q, 'pageNumber', 1, 32)
-  const fromEventId = intParam(ctx, q, 'fromEventId', 0, 64)
-  if (ctx.issues.length > 0) return z.NEVER
-  const from = dateParam(ctx, q.fromDate ?? '20000101000000')
-  const to = from === undefined ? undefined : dateParam(ctx, q.toDate ?? '99991231235959')
-  if (from === undefined || to === undefined) return z.NEVER
-  rangeRule(ctx, from, to)
-  pageRules(ctx, pageNumber, pageSize)
-  if (fromEventId < 0) ruleIssue(ctx, 'FromEventId', "'From Event Id' must be greater than or equal to '0'.")
-  return { from, to, pageSize, pageNumber, fromEventId }
-})
+export const streamQuery = later(() =>
+  z.unknown().transform((input, ctx): StreamQuery => {
+    const q = queryValues(['fromDate', 'toDate', 'pageSize', 'pageNumber', 'fromEventId'])(input)
+    const pageSize = intParam(ctx, q, 'pageSize', 1000, 32)
+    const pageNumber = intParam(ctx, q, 'pageNumber', 1, 32)
+    const fromEventId = intParam(ctx, q, 'fromEventId', 0, 64)
+    if (ctx.issues.length > 0) return z.NEVER
+    const from = dateParam(ctx, q.fromDate ?? '20000101000000')
+    const to = from === undefined ? undefined : dateParam(ctx, q.toDate ?? '99991231235959')
+    if (from === undefined || to === undefined) return z.NEVER
+    rangeRule(ctx, from, to)
+    pageRules(ctx, pageNumber, pageSize)
+    if (fromEventId < 0) ruleIssue(ctx, 'FromEventId', "'From Event Id' must be greater than or equal to '0'.")
+    return { from, to, pageSize, pageNumber, fromEventId }
+  }),
+)
 
 export interface GenericQuery {
   types: string[]
@@ -322,62 +325,70 @@ function eventTypes(ctx: Ctx, value: string | undefined): string[] {
 }
 
 /** GET api/events/getSinceEvent?eventType=&fromEventId=&pageSize=&pageNumber= */
-export const sinceEventQuery = z.unknown().transform((input, ctx): GenericQuery => {
-  const q = queryValues(['eventType', 'pageSize', 'pageNumber', 'fromEventId'])(input)
-  const pageSize = intParam(ctx, q, 'pageSize', 1000, 32)
-  const pageNumber = intParam(ctx, q, 'pageNumber', 1, 32)
-  const fromEventId = intParam(ctx, q, 'fromEventId', 0, 64)
-  if (ctx.issues.length > 0) return z.NEVER
-  const types = eventTypes(ctx, q.eventType)
-  if (fromEventId < 0) ruleIssue(ctx, 'FromEventId', "'From Event Id' must be greater than or equal to '0'.")
-  pageRules(ctx, pageNumber, pageSize)
-  return { types, pageSize, pageNumber, fromEventId }
-})
+export const sinceEventQuery = later(() =>
+  z.unknown().transform((input, ctx): GenericQuery => {
+    const q = queryValues(['eventType', 'pageSize', 'pageNumber', 'fromEventId'])(input)
+    const pageSize = intParam(ctx, q, 'pageSize', 1000, 32)
+    const pageNumber = intParam(ctx, q, 'pageNumber', 1, 32)
+    const fromEventId = intParam(ctx, q, 'fromEventId', 0, 64)
+    if (ctx.issues.length > 0) return z.NEVER
+    const types = eventTypes(ctx, q.eventType)
+    if (fromEventId < 0) ruleIssue(ctx, 'FromEventId', "'From Event Id' must be greater than or equal to '0'.")
+    pageRules(ctx, pageNumber, pageSize)
+    return { types, pageSize, pageNumber, fromEventId }
+  }),
+)
 
 /** GET api/events/getByDateRange: the controller parses both dates itself, with no defaults, so a
  *  missing one is "Bad date format Value cannot be null.". */
-export const byDateRangeQuery = z.unknown().transform((input, ctx): GenericQuery => {
-  const q = queryValues(['eventType', 'fromDate', 'toDate', 'pageSize', 'pageNumber'])(input)
-  const pageSize = intParam(ctx, q, 'pageSize', 1000, 32)
-  const pageNumber = intParam(ctx, q, 'pageNumber', 1, 32)
-  if (ctx.issues.length > 0) return z.NEVER
-  const from = dateParam(ctx, q.fromDate)
-  const to = from === undefined ? undefined : dateParam(ctx, q.toDate)
-  if (from === undefined || to === undefined) return z.NEVER
-  const types = eventTypes(ctx, q.eventType)
-  rangeRule(ctx, from, to)
-  pageRules(ctx, pageNumber, pageSize)
-  return { types, from, to, pageSize, pageNumber, fromEventId: 0 }
-})
+export const byDateRangeQuery = later(() =>
+  z.unknown().transform((input, ctx): GenericQuery => {
+    const q = queryValues(['eventType', 'fromDate', 'toDate', 'pageSize', 'pageNumber'])(input)
+    const pageSize = intParam(ctx, q, 'pageSize', 1000, 32)
+    const pageNumber = intParam(ctx, q, 'pageNumber', 1, 32)
+    if (ctx.issues.length > 0) return z.NEVER
+    const from = dateParam(ctx, q.fromDate)
+    const to = from === undefined ? undefined : dateParam(ctx, q.toDate)
+    if (from === undefined || to === undefined) return z.NEVER
+    const types = eventTypes(ctx, q.eventType)
+    rangeRule(ctx, from, to)
+    pageRules(ctx, pageNumber, pageSize)
+    return { types, from, to, pageSize, pageNumber, fromEventId: 0 }
+  }),
+)
 
 /** GET api/events/getByResourceId: optional dates; the service has no validator here (a bad page is a
  *  SQL error, a 500), the sandbox applies the page rules of the other queries. */
-export const byResourceQuery = z.unknown().transform((input, ctx): GenericQuery => {
-  const q = queryValues(['resourceType', 'resourceId', 'fromDate', 'toDate', 'pageSize', 'pageNumber'])(input)
-  const pageSize = intParam(ctx, q, 'pageSize', 1000, 32)
-  const pageNumber = intParam(ctx, q, 'pageNumber', 1, 32)
-  if (ctx.issues.length > 0) return z.NEVER
-  const from = q.fromDate === undefined ? undefined : dateParam(ctx, q.fromDate)
-  if (q.fromDate !== undefined && from === undefined) return z.NEVER
-  const to = q.toDate === undefined ? undefined : dateParam(ctx, q.toDate)
-  if (q.toDate !== undefined && to === undefined) return z.NEVER
-  pageRules(ctx, pageNumber, pageSize)
-  return {
-    types: [], pageSize, pageNumber, fromEventId: 0,
-    ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}),
-    ...(q.resourceType !== undefined ? { resourceType: q.resourceType } : {}),
-    ...(q.resourceId !== undefined ? { resourceId: q.resourceId } : {}),
-  }
-})
+export const byResourceQuery = later(() =>
+  z.unknown().transform((input, ctx): GenericQuery => {
+    const q = queryValues(['resourceType', 'resourceId', 'fromDate', 'toDate', 'pageSize', 'pageNumber'])(input)
+    const pageSize = intParam(ctx, q, 'pageSize', 1000, 32)
+    const pageNumber = intParam(ctx, q, 'pageNumber', 1, 32)
+    if (ctx.issues.length > 0) return z.NEVER
+    const from = q.fromDate === undefined ? undefined : dateParam(ctx, q.fromDate)
+    if (q.fromDate !== undefined && from === undefined) return z.NEVER
+    const to = q.toDate === undefined ? undefined : dateParam(ctx, q.toDate)
+    if (q.toDate !== undefined && to === undefined) return z.NEVER
+    pageRules(ctx, pageNumber, pageSize)
+    return {
+      types: [], pageSize, pageNumber, fromEventId: 0,
+      ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}),
+      ...(q.resourceType !== undefined ? { resourceType: q.resourceType } : {}),
+      ...(q.resourceId !== undefined ? { resourceId: q.resourceId } : {}),
+    }
+  }),
+)
 
 // ---- control --------------------------------------------------------------------------------------
 
 /** POST /__sandbox/das/tokens */
-export const tokenInput = z.strictObject({
-  permissions: z
-    .union([z.array(z.string().regex(/^\S+$/, 'a permission has no spaces')).min(1), z.string().min(1).transform((s) => s.split(/\s+/).filter(Boolean))])
-    .meta({ description: `Roles for the data claim, e.g. ${PERMISSIONS.join(', ')}` }),
-  expiresIn: duration.optional().meta({ description: "Lifetime on the session clock; default the scenario's tokenTtl" }),
-  audience: z.string().min(1).optional(),
-  issuer: z.string().min(1).optional(),
-})
+export const tokenInput = later(() =>
+  z.strictObject({
+    permissions: z
+      .union([z.array(z.string().regex(/^\S+$/, 'a permission has no spaces')).min(1), z.string().min(1).transform((s) => s.split(/\s+/).filter(Boolean))])
+      .meta({ description: `Roles for the data claim, e.g. ${PERMISSIONS.join(', ')}` }),
+    expiresIn: duration.optional().meta({ description: "Lifetime on the session clock; default the scenario's tokenTtl" }),
+    audience: z.string().min(1).optional(),
+    issuer: z.string().min(1).optional(),
+  }),
+)

@@ -18,6 +18,7 @@ import {
   type DasConfig,
   type TrainingTypeNumbers,
 } from './schema.js'
+import { later } from '../../core/later.js'
 
 /** One stored event: the row plus what the database adds. */
 export interface DasEvent<R> {
@@ -286,9 +287,11 @@ const streamSnapshot = z.strictObject({
 const counter = z.number().int().nonnegative()
 
 /** A DAS state's snapshot: see DasStore.snapshot. */
-export const dasSnapshot = z.strictObject({
-  generatedUntil: snap.time,
-  added: z.strictObject({ apprenticeships: counter, engagements: counter, accounts: counter, generic: counter }),
-  streams: z.strictObject({ apprenticeships: streamSnapshot, engagements: streamSnapshot, accounts: streamSnapshot, generic: streamSnapshot }),
-})
+export const dasSnapshot = later(() =>
+  z.strictObject({
+    generatedUntil: snap.time,
+    added: z.strictObject({ apprenticeships: counter, engagements: counter, accounts: counter, generic: counter }),
+    streams: z.strictObject({ apprenticeships: streamSnapshot, engagements: streamSnapshot, accounts: streamSnapshot, generic: streamSnapshot }),
+  }),
+)
 export type DasSnapshot = z.output<typeof dasSnapshot>

@@ -4,16 +4,19 @@ import type { ControlEnv } from '../../core/partner.js'
 import { controlError, validate } from '../../control/errors.js'
 import type { EnvisionmeStore } from './store.js'
 import { billingDate } from './views.js'
+import { later } from '../../core/later.js'
 
 type Env = ControlEnv<EnvisionmeStore>
 
-export const tokenInput = z.strictObject({
-  username: z.string().optional().meta({ description: 'Whose token; omitted: the first user' }),
-  uid: z.number().int().positive().optional(),
-  clientId: z.number().int().positive().optional().meta({ description: 'Which app; omitted: the first client' }),
-})
+export const tokenInput = later(() =>
+  z.strictObject({
+    username: z.string().optional().meta({ description: 'Whose token; omitted: the first user' }),
+    uid: z.number().int().positive().optional(),
+    clientId: z.number().int().positive().optional().meta({ description: 'Which app; omitted: the first client' }),
+  }),
+)
 
-export const settleInput = z.strictObject({ status: z.enum(['ok', 'failed', 'cancelled']) })
+export const settleInput = later(() => z.strictObject({ status: z.enum(['ok', 'failed', 'cancelled']) }))
 const chargeId = z.object({ id: z.string().regex(/^\d+$/, 'a charge id is a number, like 1070').transform(Number) })
 
 /** `/__sandbox/envisionme/…`: a token without the browser dance, and the charges, settled by hand. */

@@ -49,7 +49,7 @@ export function validate<T extends keyof ValidationTargets, S extends z.ZodType,
 export function validateParams<S extends z.ZodType, E extends Env = Env>(schema: S, onInvalid: OnInvalid = onApiInvalid) {
   return validator('query', async (query, c: Context<E>) => {
     const merged: Record<string, unknown> = { ...query, ...(await bodyParams(c as unknown as Context)) }
-    const result = await schema.safeParseAsync(merged)
+    const result = schema.safeParse(merged)
     if (result.success) return result.data as z.output<S>
     const why = describeIssues(result.error.issues, 'parameter')
     ;(c as unknown as Context).set('refusal' as never, why as never)

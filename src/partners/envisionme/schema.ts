@@ -1,5 +1,6 @@
 import * as z from 'zod'
 import { duration } from '../../core/duration.js'
+import { later } from '../../core/later.js'
 
 /** The nine province choices of the seed document's `GET /job` (001), spelled as it spells them. The
  *  sandbox's jobs carry the same spelling in `province_name`, so a filter is an exact match. */
@@ -217,63 +218,75 @@ const nidList = z
   .regex(/^\{\s*(\d+\s*(,\s*\d+\s*)*)?\}$/, 'nids is a comma separated list of nids inside braces, like {2,3,4}')
   .transform((v) => v.slice(1, -1).split(',').map((n) => n.trim()).filter((n) => n !== '').map(Number))
 
-export const jobListQuery = z.object({
-  count: flag('count').optional(),
-  company_uid: whole('company_uid').optional(),
-  limit: whole('limit').pipe(z.number().max(1000, 'limit is at most 1000')).default(10),
-  province: z.enum(PROVINCES, { message: `province is one of: ${PROVINCES.join(', ')}` }).optional(),
-  mxit: flag('mxit').optional(),
-  nids: nidList.optional(),
-  search: z.string().max(200).optional(),
-  status: z.enum(['0', '1'], { message: 'status is 0 (active jobs) or 1 (expired jobs)' }).default('0'),
-  skip: whole('skip').default(0),
-  uid: whole('uid').optional(),
-  access_token: z.string().optional(),
-})
+export const jobListQuery = later(() =>
+  z.object({
+    count: flag('count').optional(),
+    company_uid: whole('company_uid').optional(),
+    limit: whole('limit').pipe(z.number().max(1000, 'limit is at most 1000')).default(10),
+    province: z.enum(PROVINCES, { message: `province is one of: ${PROVINCES.join(', ')}` }).optional(),
+    mxit: flag('mxit').optional(),
+    nids: nidList.optional(),
+    search: z.string().max(200).optional(),
+    status: z.enum(['0', '1'], { message: 'status is 0 (active jobs) or 1 (expired jobs)' }).default('0'),
+    skip: whole('skip').default(0),
+    uid: whole('uid').optional(),
+    access_token: z.string().optional(),
+  }),
+)
 export type JobListQuery = z.output<typeof jobListQuery>
 
-export const jobParam = z.object({ nid: whole('nid') })
+export const jobParam = later(() => z.object({ nid: whole('nid') }))
 
-export const termQuery = z.object({
-  q: z.string({ message: 'q is required: the text to look up' }).trim().min(1, 'q is required: the text to look up').max(200),
-  vid: z
-    .string({ message: `vid is required: one of ${VIDS.join(', ')}` })
-    .regex(/^\d+$/, `vid is one of ${VIDS.join(', ')}`)
-    .transform(Number)
-    .refine((v) => (VIDS as readonly number[]).includes(v), { message: `vid is one of ${VIDS.join(', ')}` }),
-  limit: whole('limit').pipe(z.number().max(1000, 'limit is at most 1000')).default(10),
-  skip: whole('skip').default(0),
-  orderBy: z.enum(['name', 'tid'], { message: 'orderBy is name or tid' }).optional(),
-  asc: flag('asc').optional(),
-  access_token: z.string().optional(),
-})
+export const termQuery = later(() =>
+  z.object({
+    q: z.string({ message: 'q is required: the text to look up' }).trim().min(1, 'q is required: the text to look up').max(200),
+    vid: z
+      .string({ message: `vid is required: one of ${VIDS.join(', ')}` })
+      .regex(/^\d+$/, `vid is one of ${VIDS.join(', ')}`)
+      .transform(Number)
+      .refine((v) => (VIDS as readonly number[]).includes(v), { message: `vid is one of ${VIDS.join(', ')}` }),
+    limit: whole('limit').pipe(z.number().max(1000, 'limit is at most 1000')).default(10),
+    skip: whole('skip').default(0),
+    orderBy: z.enum(['name', 'tid'], { message: 'orderBy is name or tid' }).optional(),
+    asc: flag('asc').optional(),
+    access_token: z.string().optional(),
+  }),
+)
 export type TermQuery = z.output<typeof termQuery>
 
-export const authorizeQuery = z.object({
-  client_id: z.string({ message: 'client_id is required' }).regex(/^\d+$/, 'client_id is a number, like 10').transform(Number),
-  redirect_uri: z.string({ message: 'redirect_uri is required' }).min(1, 'redirect_uri is required').max(2000),
-  state: z.string().max(2000).optional(),
-  // Checked in the route: once client and redirect_uri are known good, a bad one goes back to the app.
-  response_type: z.string().max(100).optional(),
-})
+export const authorizeQuery = later(() =>
+  z.object({
+    client_id: z.string({ message: 'client_id is required' }).regex(/^\d+$/, 'client_id is a number, like 10').transform(Number),
+    redirect_uri: z.string({ message: 'redirect_uri is required' }).min(1, 'redirect_uri is required').max(2000),
+    state: z.string().max(2000).optional(),
+    // Checked in the route: once client and redirect_uri are known good, a bad one goes back to the app.
+    response_type: z.string().max(100).optional(),
+  }),
+)
 
-export const dialogForm = z.object({
-  dialog: z.string({ message: 'the form lost its dialog field: open the Login Dialog again' }).min(1).max(100),
-  decision: z.enum(['allow', 'cancel'], { message: 'decision is allow or cancel' }),
-  username: z.string().max(200).optional(),
-  password: z.string().max(200).optional(),
-})
+export const dialogForm = later(() =>
+  z.object({
+    dialog: z.string({ message: 'the form lost its dialog field: open the Login Dialog again' }).min(1).max(100),
+    decision: z.enum(['allow', 'cancel'], { message: 'decision is allow or cancel' }),
+    username: z.string().max(200).optional(),
+    password: z.string().max(200).optional(),
+  }),
+)
 
-export const accessTokenParams = z.object({
-  client_id: z.string({ message: 'client_id is required' }).regex(/^\d+$/, 'client_id is a number, like 10').transform(Number),
-  redirect_uri: z.string({ message: 'redirect_uri is required: the same one the Login Dialog redirected to' }).min(1).max(2000),
-  client_secret: z.string().max(500).optional(),
-  code: z.string({ message: 'code is required: the one the Login Dialog added to your redirect_uri' }).min(1).max(500),
-})
+export const accessTokenParams = later(() =>
+  z.object({
+    client_id: z.string({ message: 'client_id is required' }).regex(/^\d+$/, 'client_id is a number, like 10').transform(Number),
+    redirect_uri: z.string({ message: 'redirect_uri is required: the same one the Login Dialog redirected to' }).min(1).max(2000),
+    client_secret: z.string().max(500).optional(),
+    code: z.string({ message: 'code is required: the one the Login Dialog added to your redirect_uri' }).min(1).max(500),
+  }),
+)
 
-export const debugTokenQuery = z.object({
-  input_token: z.string({ message: 'input_token is required: the access token to inspect' }).min(1).max(500),
-})
+export const debugTokenQuery = later(() =>
+  z.object({
+    input_token: z.string({ message: 'input_token is required: the access token to inspect' }).min(1).max(500),
+  }),
+)
 
 const required = (name: string) => z.string({ message: `${name} is required` }).trim().min(1, `${name} is required`).max(500)
 // URL.canParse ignores CR, LF and tabs, but the URL goes into a Location header as written (Pay and
@@ -282,34 +295,42 @@ const CONTROL = /[\x00-\x1f\x7f]/
 const httpUrl = (name: string) =>
   required(name).refine((v) => /^https?:\/\//i.test(v) && URL.canParse(v) && !CONTROL.test(v), { message: `${name} is an absolute http(s) URL` })
 
-export const registerClientParams = z.object({
-  client_id: required('client_id'),
-  first_name: required('first_name'),
-  last_name: required('last_name'),
-  company: required('company'),
-  email: required('email').pipe(z.email({ message: 'email is an e-mail address' })),
-})
+export const registerClientParams = later(() =>
+  z.object({
+    client_id: required('client_id'),
+    first_name: required('first_name'),
+    last_name: required('last_name'),
+    company: required('company'),
+    email: required('email').pipe(z.email({ message: 'email is an e-mail address' })),
+  }),
+)
 
-export const chargeParams = z.object({
-  client_id: required('client_id'),
-  gateway_mode: z.enum(['0', '1'], { message: 'gateway_mode is 1 (Live) or 0 (Sandbox)' }),
-  amount: required('amount')
-    .regex(/^\d{1,9}(\.\d{1,2})?$/, 'amount is in ZAR with at most two decimals, like 200.50')
-    .refine((v) => Number(v) > 0, { message: 'amount is more than 0' }),
-  internal_id: required('internal_id'),
-  first_name: required('first_name'),
-  last_name: required('last_name'),
-  email: required('email').pipe(z.email({ message: 'email is an e-mail address' })),
-  return_url: httpUrl('return_url'),
-  cancel_url: httpUrl('cancel_url'),
-})
+export const chargeParams = later(() =>
+  z.object({
+    client_id: required('client_id'),
+    gateway_mode: z.enum(['0', '1'], { message: 'gateway_mode is 1 (Live) or 0 (Sandbox)' }),
+    amount: required('amount')
+      .regex(/^\d{1,9}(\.\d{1,2})?$/, 'amount is in ZAR with at most two decimals, like 200.50')
+      .refine((v) => Number(v) > 0, { message: 'amount is more than 0' }),
+    internal_id: required('internal_id'),
+    first_name: required('first_name'),
+    last_name: required('last_name'),
+    email: required('email').pipe(z.email({ message: 'email is an e-mail address' })),
+    return_url: httpUrl('return_url'),
+    cancel_url: httpUrl('cancel_url'),
+  }),
+)
 
-export const getChargeQuery = z.object({
-  client_id: required('client_id'),
-  charge_id: z.string({ message: 'charge_id is required' }).regex(/^\d+$/, 'charge_id is a number, like 1070').transform(Number),
-})
+export const getChargeQuery = later(() =>
+  z.object({
+    client_id: required('client_id'),
+    charge_id: z.string({ message: 'charge_id is required' }).regex(/^\d+$/, 'charge_id is a number, like 1070').transform(Number),
+  }),
+)
 
-export const paymentForm = z.object({
-  decision: z.enum(['pay', 'cancel'], { message: 'decision is pay or cancel' }),
-})
-export const chargeIdParam = z.object({ id: whole('charge id') })
+export const paymentForm = later(() =>
+  z.object({
+    decision: z.enum(['pay', 'cancel'], { message: 'decision is pay or cancel' }),
+  }),
+)
+export const chargeIdParam = later(() => z.object({ id: whole('charge id') }))

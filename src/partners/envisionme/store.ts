@@ -7,6 +7,7 @@ import { AnswerCache } from '../../core/answer-cache.js'
 import { jobAt, termAt, type Job } from './fixtures.js'
 import type { ClientConfig, EnvisionmeConfig, JobRecord, TermRecord, UserConfig } from './schema.js'
 import { jobRecord, VIDS } from './schema.js'
+import { later } from '../../core/later.js'
 
 /** One session's envisionme.co.za: its apps and people, the Login Dialog's logins and consents, codes
  *  and tokens, the job catalogue, the term vocabulary and the billing server's clients and charges.
@@ -505,65 +506,67 @@ export class Billing {
 const nid = z.number().int().positive()
 
 /** An envisionme state's snapshot: see EnvisionmeStore.snapshot. */
-export const envisionmeSnapshot = z.strictObject({
-  secrets: snap.uint32,
-  dialogs: z.array(
-    z.object({
-      id: z.string(),
-      clientId: z.number().int(),
-      redirectUri: z.string(),
-      state: z.string().nullable(),
-      responseType: z.enum(['code', 'token']),
-      expiresAt: snap.time,
-    }),
-  ),
-  logins: z.array(z.object({ id: z.string(), uid: z.number().int(), expiresAt: snap.time })),
-  consents: z.array(z.string().regex(/^\d+:\d+$/)),
-  codes: z.array(
-    z.object({
-      code: z.string(),
-      clientId: z.number().int(),
-      redirectUri: z.string(),
-      uid: z.number().int(),
-      expiresAt: snap.time,
-      usedAt: snap.time.nullable(),
-      token: z.string().nullable(),
-    }),
-  ),
-  tokens: z.array(
-    z.object({
-      token: z.string(),
-      clientId: z.number().int(),
-      uid: z.number().int(),
-      issuedAt: snap.time,
-      expiresAt: snap.time.nullable(),
-      revoked: z.boolean(),
-      via: z.enum(['code', 'implicit', 'scenario', 'control']),
-    }),
-  ),
-  jobs: z.object({ overrides: z.array(z.tuple([nid, jobRecord])), extra: z.array(z.tuple([nid, jobRecord])) }),
-  billing: z.object({
-    nextId: z.number().int(),
-    clients: z.array(
-      z.object({ client_id: z.string(), first_name: z.string(), last_name: z.string(), company: z.string(), email: z.string(), registeredAt: snap.time }),
-    ),
-    charges: z.array(
+export const envisionmeSnapshot = later(() =>
+  z.strictObject({
+    secrets: snap.uint32,
+    dialogs: z.array(
       z.object({
-        id: z.number().int(),
-        clientId: z.string(),
-        gatewayMode: z.union([z.literal(0), z.literal(1)]),
-        amount: z.string(),
-        internalId: z.string(),
-        firstName: z.string(),
-        lastName: z.string(),
-        email: z.string(),
-        returnUrl: z.string(),
-        cancelUrl: z.string(),
-        createdAt: snap.time,
-        status: z.enum(['pending', 'ok', 'failed', 'cancelled']),
-        settledAt: snap.time.nullable(),
+        id: z.string(),
+        clientId: z.number().int(),
+        redirectUri: z.string(),
+        state: z.string().nullable(),
+        responseType: z.enum(['code', 'token']),
+        expiresAt: snap.time,
       }),
     ),
+    logins: z.array(z.object({ id: z.string(), uid: z.number().int(), expiresAt: snap.time })),
+    consents: z.array(z.string().regex(/^\d+:\d+$/)),
+    codes: z.array(
+      z.object({
+        code: z.string(),
+        clientId: z.number().int(),
+        redirectUri: z.string(),
+        uid: z.number().int(),
+        expiresAt: snap.time,
+        usedAt: snap.time.nullable(),
+        token: z.string().nullable(),
+      }),
+    ),
+    tokens: z.array(
+      z.object({
+        token: z.string(),
+        clientId: z.number().int(),
+        uid: z.number().int(),
+        issuedAt: snap.time,
+        expiresAt: snap.time.nullable(),
+        revoked: z.boolean(),
+        via: z.enum(['code', 'implicit', 'scenario', 'control']),
+      }),
+    ),
+    jobs: z.object({ overrides: z.array(z.tuple([nid, jobRecord])), extra: z.array(z.tuple([nid, jobRecord])) }),
+    billing: z.object({
+      nextId: z.number().int(),
+      clients: z.array(
+        z.object({ client_id: z.string(), first_name: z.string(), last_name: z.string(), company: z.string(), email: z.string(), registeredAt: snap.time }),
+      ),
+      charges: z.array(
+        z.object({
+          id: z.number().int(),
+          clientId: z.string(),
+          gatewayMode: z.union([z.literal(0), z.literal(1)]),
+          amount: z.string(),
+          internalId: z.string(),
+          firstName: z.string(),
+          lastName: z.string(),
+          email: z.string(),
+          returnUrl: z.string(),
+          cancelUrl: z.string(),
+          createdAt: snap.time,
+          status: z.enum(['pending', 'ok', 'failed', 'cancelled']),
+          settledAt: snap.time.nullable(),
+        }),
+      ),
+    }),
   }),
-})
+)
 export type EnvisionmeSnapshot = z.output<typeof envisionmeSnapshot>
