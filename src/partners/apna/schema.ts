@@ -38,21 +38,22 @@ const dottedPath = z
   .regex(/^[A-Za-z_][\w]*(\.[\w]+)*$/, 'a dotted field path such as contact_info.email')
   .refine((p) => !p.split('.').some((k) => k === '__proto__' || k === 'constructor' || k === 'prototype'), { message: 'not a payload field' })
 
-const pushFields = z.strictObject({
-  count: z.number().int().min(1).max(1_000).optional().meta({ description: 'How many generated applications (default 1)' }),
-  candidates: z.array(candidatePatch).min(1).max(1_000).optional().meta({ description: 'One application each, every entry deep-merged over a generated candidate' }),
-  overrides: candidatePatch.optional().meta({ description: 'Deep-merged over every application of this push' }),
-  omit: z.array(dottedPath).max(50).optional().meta({ description: 'Fields to leave out, e.g. contact_info.email' }),
-  invalid: z.enum(invalidKinds).optional().meta({ description: 'Break every application of this push on purpose' }),
-  field: dottedPath.optional().meta({ description: 'The field that missing_field drops or wrong_type retypes (defaults: full_name, current_salary)' }),
-})
+const pushFields = () =>
+  z.strictObject({
+    count: z.number().int().min(1).max(1_000).optional().meta({ description: 'How many generated applications (default 1)' }),
+    candidates: z.array(candidatePatch).min(1).max(1_000).optional().meta({ description: 'One application each, every entry deep-merged over a generated candidate' }),
+    overrides: candidatePatch.optional().meta({ description: 'Deep-merged over every application of this push' }),
+    omit: z.array(dottedPath).max(50).optional().meta({ description: 'Fields to leave out, e.g. contact_info.email' }),
+    invalid: z.enum(invalidKinds).optional().meta({ description: 'Break every application of this push on purpose' }),
+    field: dottedPath.optional().meta({ description: 'The field that missing_field drops or wrong_type retypes (defaults: full_name, current_salary)' }),
+  })
 const oneSource = [(p: { count?: number; candidates?: unknown[] }) => !(p.count !== undefined && p.candidates !== undefined), { message: 'give count or candidates, not both' }] as const
 
-export const pushInput = later(() => pushFields.refine(...oneSource))
+export const pushInput = later(() => pushFields().refine(...oneSource))
 export type PushInput = z.output<typeof pushInput>
 
 export const streamInput = later(() =>
-  pushFields
+  pushFields()
     .omit({ count: true, candidates: true })
     .extend({
       rate: z.number().positive().max(100).default(1).meta({ description: 'Applications per second of session time' }),
@@ -105,7 +106,7 @@ export const deliveriesQuery = later(() =>
   }),
 )
 
-export const targetInput = targetSchema.safeExtend({ url: targetUrl })
+export const targetInput = later(() => targetSchema.safeExtend({ url: targetUrl }))
 
 export const deliveryId = later(() => z.strictObject({ id: z.string().regex(/^d-\d{1,9}$/, 'a delivery id such as d-000001') }))
 

@@ -160,19 +160,23 @@ export function phpPage(raw: string | undefined): number {
   return n > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(n)
 }
 
-export const addJobsInput = z
-  .strictObject({
-    count: z.number().int().positive().max(10_000_000).optional().meta({ description: 'New jobs made from the seed, with the next ids' }),
-    records: z.array(jobRecord).max(100_000).optional().meta({ description: 'New jobs given inline' }),
-  })
-  .refine((i) => i.count !== undefined || (i.records?.length ?? 0) > 0, { message: 'give count or records' })
+export const addJobsInput = later(() =>
+  z
+    .strictObject({
+      count: z.number().int().positive().max(10_000_000).optional().meta({ description: 'New jobs made from the seed, with the next ids' }),
+      records: z.array(jobRecord).max(100_000).optional().meta({ description: 'New jobs given inline' }),
+    })
+    .refine((i) => i.count !== undefined || (i.records?.length ?? 0) > 0, { message: 'give count or records' }),
+)
 export type AddJobsInput = z.output<typeof addJobsInput>
 
-export const removeJobsInput = z
-  .strictObject({
-    ids: z.array(z.number().int().positive()).max(1_000_000).optional().meta({ description: 'Ids of jobs to take down' }),
-    oldest: z.number().int().positive().optional().meta({ description: 'Take down this many jobs with the lowest ids' }),
-    newest: z.number().int().positive().optional().meta({ description: 'Take down this many jobs with the highest ids' }),
-  })
-  .refine((i) => (i.ids?.length ?? 0) > 0 || i.oldest !== undefined || i.newest !== undefined, { message: 'give ids, oldest or newest' })
+export const removeJobsInput = later(() =>
+  z
+    .strictObject({
+      ids: z.array(z.number().int().positive()).max(1_000_000).optional().meta({ description: 'Ids of jobs to take down' }),
+      oldest: z.number().int().positive().optional().meta({ description: 'Take down this many jobs with the lowest ids' }),
+      newest: z.number().int().positive().optional().meta({ description: 'Take down this many jobs with the highest ids' }),
+    })
+    .refine((i) => (i.ids?.length ?? 0) > 0 || i.oldest !== undefined || i.newest !== undefined, { message: 'give ids, oldest or newest' }),
+)
 export type RemoveJobsInput = z.output<typeof removeJobsInput>

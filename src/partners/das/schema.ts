@@ -142,20 +142,24 @@ const apprenticeshipObject = (extra: Record<string, z.ZodType> = {}) =>
   caseInsensitive([...Object.keys(apprenticeshipFields), ...Object.keys(extra)], z.object({ ...apprenticeshipFields, ...extra }), 'SFA.DAS.Events.Api.Types.ApprenticeshipEvent')
 
 /** POST api/events/apprenticeships: one ApprenticeshipEvent. */
-export const apprenticeshipEventInput = apprenticeshipObject().superRefine((e, ctx) => apprenticeshipRules(ctx, e as ApprenticeshipBound))
+export const apprenticeshipEventInput = later(() =>
+  apprenticeshipObject().superRefine((e, ctx) => apprenticeshipRules(ctx, e as ApprenticeshipBound)),
+)
 
 /** POST api/events/apprenticeships/bulk: IList<ApprenticeshipEvent>; the bulk validator names items
  *  `ApprenticeshipEvents[i].…`. */
-export const apprenticeshipBulkInput = z
-  .unknown()
-  .transform((v, ctx) => {
-    if (!Array.isArray(v)) {
-      return bindingIssue(ctx, "Cannot deserialize the current JSON object (e.g. {\"name\":\"value\"}) into type 'System.Collections.Generic.IList`1[SFA.DAS.Events.Api.Types.ApprenticeshipEvent]' because the type requires a JSON array (e.g. [1,2,3]) to deserialize correctly.")
-    }
-    return v
-  })
-  .pipe(z.array(apprenticeshipObject()))
-  .superRefine((events, ctx) => events.forEach((e, i) => apprenticeshipRules(ctx, e as ApprenticeshipBound, `ApprenticeshipEvents[${i}].`)))
+export const apprenticeshipBulkInput = later(() =>
+  z
+    .unknown()
+    .transform((v, ctx) => {
+      if (!Array.isArray(v)) {
+        return bindingIssue(ctx, "Cannot deserialize the current JSON object (e.g. {\"name\":\"value\"}) into type 'System.Collections.Generic.IList`1[SFA.DAS.Events.Api.Types.ApprenticeshipEvent]' because the type requires a JSON array (e.g. [1,2,3]) to deserialize correctly.")
+      }
+      return v
+    })
+    .pipe(z.array(apprenticeshipObject()))
+    .superRefine((events, ctx) => events.forEach((e, i) => apprenticeshipRules(ctx, e as ApprenticeshipBound, `ApprenticeshipEvents[${i}].`))),
+)
 
 export type AgreementInput = { Event: string | null; ProviderId: string | null; ContractType: string | null }
 const agreementFields = { Event: netString, ProviderId: netString, ContractType: netString }
@@ -165,7 +169,9 @@ const agreementRules = (ctx: Ctx, e: AgreementInput) => {
   notEmpty(ctx, '', 'ProviderId', e.ProviderId)
   columns(ctx, '', e, { Event: 50, ProviderId: 20, ContractType: 50 }, ['ContractType'])
 }
-export const agreementEventInput = caseInsensitive(Object.keys(agreementFields), z.object(agreementFields), 'SFA.DAS.Events.Api.Types.AgreementEvent').superRefine((e, ctx) => agreementRules(ctx, e as AgreementInput))
+export const agreementEventInput = later(() =>
+  caseInsensitive(Object.keys(agreementFields), z.object(agreementFields), 'SFA.DAS.Events.Api.Types.AgreementEvent').superRefine((e, ctx) => agreementRules(ctx, e as AgreementInput)),
+)
 
 export type AccountInput = { Event: string | null; ResourceUri: string | null }
 const accountFields = { Event: netString, ResourceUri: netString }
@@ -174,7 +180,9 @@ const accountRules = (ctx: Ctx, e: AccountInput) => {
   notEmpty(ctx, '', 'ResourceUri', e.ResourceUri)
   columns(ctx, '', e, { Event: 50, ResourceUri: 1000 })
 }
-export const accountEventInput = caseInsensitive(Object.keys(accountFields), z.object(accountFields), 'SFA.DAS.Events.Api.Types.AccountEvent').superRefine((e, ctx) => accountRules(ctx, e as AccountInput))
+export const accountEventInput = later(() =>
+  caseInsensitive(Object.keys(accountFields), z.object(accountFields), 'SFA.DAS.Events.Api.Types.AccountEvent').superRefine((e, ctx) => accountRules(ctx, e as AccountInput)),
+)
 
 /** POST api/events/create binds a whole GenericEvent, Id and CreatedOn included, and echoes it back. */
 const genericFields = {
@@ -191,7 +199,9 @@ const genericRules = (ctx: Ctx, e: GenericInput) => {
   notEmpty(ctx, '', 'Payload', e.Payload)
   columns(ctx, '', e, { Type: 255, ResourceType: 255, ResourceId: 255 })
 }
-export const genericEventInput = caseInsensitive(Object.keys(genericFields), z.object(genericFields), 'SFA.DAS.Events.Api.Types.GenericEvent').superRefine((e, ctx) => genericRules(ctx, e as GenericInput))
+export const genericEventInput = later(() =>
+  caseInsensitive(Object.keys(genericFields), z.object(genericFields), 'SFA.DAS.Events.Api.Types.GenericEvent').superRefine((e, ctx) => genericRules(ctx, e as GenericInput)),
+)
 
 // ---- scenario -------------------------------------------------------------------------------------
 
