@@ -51,6 +51,12 @@ export class OneCallRouter implements Router<Stored> {
     this.#inner.add(method, path, handler)
   }
 
+  /** Builds Hono's matchers now rather than at the first request (RegExpRouter builds every method's
+   *  at its first match). Routes cannot be added after, as after a first request. */
+  prepare(): void {
+    this.#inner.match('GET', '/')
+  }
+
   match(method: string, path: string): Result<Stored> {
     if (path.length > MATCH_PATH_CHARS) return this.#match(method, path)
     let known = this.#matches.get(method)

@@ -77,6 +77,18 @@ describe('OneCallRouter', () => {
     }
   })
 
+  it('answers alike when its matchers were built before the first request (prepare)', async () => {
+    const router = new OneCallRouter(onError)
+    const prepared = build(router)
+    router.prepare()
+    expect(() => prepared.get('/late', (c) => c.text('late'))).toThrow()
+    for (const path of cases) {
+      const expected = await hono.request(path)
+      const res = await prepared.request(path)
+      expect({ status: res.status, body: await res.text() }).toEqual({ status: expected.status, body: await expected.text() })
+    }
+  })
+
   it('gives a layer the route\'s parameters and the error a later layer threw, as Hono does', async () => {
     const res = await ours.request('/jobs/42')
     expect(await res.text()).toBe('job 42')
