@@ -219,10 +219,11 @@ const stream = <T extends z.ZodType>(record: T, what: string) =>
     })
     .prefault({})
 
-const apprenticeshipRecord = apprenticeshipObject(createdOn).superRefine((e, ctx) => apprenticeshipRules(ctx, e as ApprenticeshipBound))
-const agreementRecord = withCreatedOn<z.ZodType<AgreementInput & { CreatedOn: number | null }>>(Object.keys(agreementFields), agreementFields, agreementRules, 'AgreementEvent')
-const accountRecord = withCreatedOn<z.ZodType<AccountInput & { CreatedOn: number | null }>>(Object.keys(accountFields), accountFields, accountRules, 'AccountEvent')
-const genericRecord = withCreatedOn<z.ZodType<GenericInput>>(Object.keys(genericFields).filter((k) => k !== 'CreatedOn'), genericFields, genericRules, 'GenericEvent')
+// Built when a scenario first gives records (most give none): each is a whole event body's schema.
+const apprenticeshipRecord = later(() => apprenticeshipObject(createdOn).superRefine((e, ctx) => apprenticeshipRules(ctx, e as ApprenticeshipBound)))
+const agreementRecord = later(() => withCreatedOn<z.ZodType<AgreementInput & { CreatedOn: number | null }>>(Object.keys(agreementFields), agreementFields, agreementRules, 'AgreementEvent'))
+const accountRecord = later(() => withCreatedOn<z.ZodType<AccountInput & { CreatedOn: number | null }>>(Object.keys(accountFields), accountFields, accountRules, 'AccountEvent'))
+const genericRecord = later(() => withCreatedOn<z.ZodType<GenericInput>>(Object.keys(genericFields).filter((k) => k !== 'CreatedOn'), genericFields, genericRules, 'GenericEvent'))
 
 /** The `das:` piece of a scenario. */
 export const dasConfig = z.strictObject({
