@@ -2,7 +2,7 @@
  *  module instead of some two hundred, which halves the time from `partner-sandbox` to a healthy
  *  sandbox, and V8 compiles little of it (see launcher.ts). The library entry (dist/index.js) stays
  *  tsc's output, with its types. */
-import { build, type BuildOptions, type Plugin } from 'esbuild'
+import { build, type BuildOptions } from 'esbuild'
 import { spawn } from 'node:child_process'
 import { existsSync, rmSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -18,21 +18,6 @@ const common: BuildOptions = {
   minifyWhitespace: true,
 }
 
-/** @hono/node-server imports node:http2 only to ask whether a request is an HTTP/2 one (instanceof)
- *  and, for those, for one constant. The CLI makes HTTP/1.1 servers alone, so no request ever is: in the
- *  CLI's bundle the class is one nothing is an instance of, which spares every start loading Node's
- *  HTTP/2 module (about 10 ms). The library entry (dist/index.js) keeps the real import. */
-const noHttp2: Plugin = {
-  name: 'no-http2-in-the-cli',
-  setup(b) {
-    b.onResolve({ filter: /^(node:)?http2$/ }, (args) => (/[\\/]@hono[\\/]node-server[\\/]/.test(args.importer) ? { path: 'http2', namespace: 'no-http2' } : undefined))
-    b.onLoad({ filter: /.*/, namespace: 'no-http2' }, () => ({
-      contents: 'export class Http2ServerRequest { static [Symbol.hasInstance]() { return false } }\nexport const constants = { NGHTTP2_NO_ERROR: 0 }\n',
-      loader: 'js',
-    }))
-  },
-}
-
 // The CLI, as CommonJS so that the launcher can compile it with a code cache. jsonwebtoken and
 // xmlbuilder2 are not bundled: core/lazy.ts loads them from node_modules when first needed, which keeps
 // them out of start-up.
@@ -43,7 +28,6 @@ await build({
   format: 'cjs',
   sourcemap: true,
   define: { 'import.meta.url': '__sandboxUrl' },
-  plugins: [noHttp2],
   banner: { js: "const __sandboxUrl = require('node:url').pathToFileURL(__filename).href;" },
 })
 // `partner-sandbox` itself (package.json's bin): the launcher, over tsc's dist/main.js.
