@@ -3,7 +3,7 @@ import { headerOf } from '../../core/http.js'
 import { HTTPException } from 'hono/http-exception'
 import { validator } from 'hono/validator'
 import type { z } from 'zod'
-import { describeIssues, zodValidator, type OnInvalid } from '../../core/validate.js'
+import { describeIssues, safeParseEither, zodValidator, type OnInvalid } from '../../core/validate.js'
 import { errorPage } from './pages.js'
 
 /** The document shows no error body for the API, so the sandbox's common form (DESIGN.md "Decisions"):
@@ -49,7 +49,7 @@ export function validate<T extends keyof ValidationTargets, S extends z.ZodType,
 export function validateParams<S extends z.ZodType, E extends Env = Env>(schema: S, onInvalid: OnInvalid = onApiInvalid) {
   return validator('query', async (query, c: Context<E>) => {
     const merged: Record<string, unknown> = { ...query, ...(await bodyParams(c as unknown as Context)) }
-    const result = schema.safeParse(merged)
+    const result = await safeParseEither(schema, merged)
     if (result.success) return result.data as z.output<S>
     const why = describeIssues(result.error.issues, 'parameter')
     ;(c as unknown as Context).set('refusal' as never, why as never)
