@@ -50,7 +50,13 @@ function readInBackground(file: string): Promise<Buffer | undefined> {
   } catch {
     return Promise.resolve(undefined)
   }
-  const bytes = Buffer.allocUnsafe(fstatSync(fd).size)
+  let bytes: Buffer
+  try {
+    bytes = Buffer.allocUnsafe(fstatSync(fd).size)
+  } catch {
+    closeSync(fd)
+    return Promise.resolve(undefined)
+  }
   return new Promise((resolve) => {
     const more = (offset: number) =>
       read(fd, bytes, offset, bytes.length - offset, offset, (error, n) => {

@@ -58,10 +58,10 @@ export function chooseSession(c: Context, allowQuery: boolean, pathname?: string
 
 const DEFAULT_SESSION: SessionChoice = Object.freeze({ id: 'default', prefix: '' })
 
-/** A request header, from Node's own parsed headers when the request came over a socket: asking the web
- *  Request validates the name and looks it up again on every call. */
+/** A request header by a name in any letter case, from Node's own parsed headers when the request came
+ *  over a socket: asking the web Request validates the name and looks it up again on every call. */
 export function headerOf(c: Context, name: string): string | undefined {
-  return headerText(requestHeaders(c)[name])
+  return headerText(requestHeaders(c)[name.toLowerCase()])
 }
 
 export type RequestHeaders = Readonly<Record<string, string | string[] | undefined>>

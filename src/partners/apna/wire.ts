@@ -32,7 +32,6 @@ export class Agents {
   }
 }
 
-
 export interface WireRequest {
   url: string
   headers: Record<string, string>
